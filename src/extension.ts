@@ -1,0 +1,32 @@
+// Composition root: builds the services once and lets each feature register itself.
+import * as vscode from 'vscode';
+import { register as registerCatalogs } from './features/catalogs/register';
+import { createLog } from './platform/log';
+import type { Services } from './platform/services';
+import { createSettings } from './platform/settings';
+
+export interface ExtensionApi {
+  readonly services: Services;
+}
+
+export function activate(context: vscode.ExtensionContext): ExtensionApi {
+  const log = createLog();
+  context.subscriptions.push(log);
+  const services: Services = {
+    log,
+    settings: createSettings(),
+    secrets: context.secrets,
+    extensionUri: context.extensionUri,
+    storageUri: context.globalStorageUri,
+  };
+  context.subscriptions.push(vscode.commands.registerCommand('pgBackupStudio.showLog', () => log.show()));
+
+  registerCatalogs(context, services);
+
+  log.info(`PostgreSQL Backup Studio ${String(context.extension.packageJSON['version'])} activated`);
+  return { services };
+}
+
+export function deactivate(): void {
+  // Every resource is a disposable in context.subscriptions.
+}
