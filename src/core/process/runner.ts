@@ -104,6 +104,10 @@ export async function run(file: string, args: readonly string[], options: RunOpt
     timers.push(setTimeout(() => killGroup(child.pid, 'SIGKILL'), grace * 2));
   };
   options.signal?.addEventListener('abort', onAbort, { once: true });
+  // Once the leader has exited after a cancel, what is left of its group must not hold the pipes open.
+  child.on('exit', () => {
+    if (cancelled) killGroup(child.pid, 'SIGKILL');
+  });
 
   try {
     const result = await child;
@@ -125,8 +129,6 @@ export async function run(file: string, args: readonly string[], options: RunOpt
     };
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
-    // The leader has exited; anything left in its group must not outlive it.
-    if (cancelled) killGroup(child.pid, 'SIGKILL');
     for (const t of timers) clearTimeout(t);
   }
 }
