@@ -7,6 +7,7 @@ import { createSettings } from './platform/settings';
 
 export interface ExtensionApi {
   readonly services: Services;
+  readonly catalogView: vscode.TreeView<unknown>;
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
@@ -21,10 +22,10 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   };
   context.subscriptions.push(vscode.commands.registerCommand('pgBackupStudio.showLog', () => log.show()));
 
-  registerCatalogs(context, services);
+  const catalogView = registerCatalogs(context, services);
 
   log.info(`PostgreSQL Backup Studio ${String(context.extension.packageJSON['version'])} activated`);
-  return { services };
+  return { services, catalogView };
 }
 
 export function deactivate(): void {

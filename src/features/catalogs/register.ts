@@ -4,7 +4,7 @@ import { CatalogTreeProvider } from './catalogTree';
 
 export const CATALOG_VIEW_ID = 'pgBackupStudio.catalogs';
 
-export function register(context: vscode.ExtensionContext, services: Services): void {
+export function register(context: vscode.ExtensionContext, services: Services): vscode.TreeView<unknown> {
   const provider = new CatalogTreeProvider(services.settings);
   const view = vscode.window.createTreeView(CATALOG_VIEW_ID, { treeDataProvider: provider, showCollapseAll: true });
   const notYet = (what: string) => () =>
@@ -19,4 +19,5 @@ export function register(context: vscode.ExtensionContext, services: Services): 
       if (e.affectsConfiguration('pgBackupStudio.catalogs')) provider.refresh();
     }),
   );
+  return view;
 }
