@@ -30,6 +30,12 @@ describe('process runner', () => {
     assert.equal(process.env['PGPASSWORD'], undefined);
   });
 
+  it('reports death by a signal as exit code 128+n, not as a failure to start', async () => {
+    const result = await run(which('sh')!, ['-c', 'kill -TERM $$']);
+    assert.equal(result.exitCode, 128 + 15);
+    assert.equal(result.cancelled, false);
+  });
+
   it('reports a missing program with a typed error', async () => {
     await assert.rejects(run('/nonexistent/program', []), (e: unknown) => e instanceof ProcessError && e.code === 'not-found');
   });

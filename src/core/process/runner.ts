@@ -1,6 +1,7 @@
 // Runs one executable with an argv array (never a shell string), streams its output by line,
 // and ends the whole process tree on cancellation: SIGINT first (pg_probackup then marks its
 // backup ERROR itself), SIGTERM and SIGKILL only if the group outlives the grace periods.
+import { constants as osConstants } from 'node:os';
 import { execa } from 'execa';
 import { splitLines } from './lines';
 
@@ -114,7 +115,8 @@ export async function run(file: string, args: readonly string[], options: RunOpt
     stdoutLines.end();
     stderrLines.end();
     const stderr = err.join('');
-    const failure = result.failed && result.exitCode === undefined && !result.isCanceled && !cancelled
+    // No exit code and no signal: the program never ran (missing, not executable, ...).
+    const failure = result.exitCode === undefined && result.signal === undefined && !cancelled
       ? spawnFailure(file, result.code, result.message, stderr)
       : undefined;
     if (failure) throw failure;
@@ -159,7 +161,6 @@ function firstLine(s: string): string {
   return i < 0 ? s : s.slice(0, i);
 }
 
-const SIGNALS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGTERM: 15 };
 function signalNumber(sig: string): number {
-  return SIGNALS[sig] ?? 0;
+  return osConstants.signals[sig as NodeJS.Signals] ?? 0;
 }
