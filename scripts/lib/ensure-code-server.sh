@@ -36,7 +36,7 @@ if [ ! -f "$cs/.pgbs-ready-$CODE_SERVER_VERSION" ]; then
   touch "$cs/.pgbs-ready-$CODE_SERVER_VERSION"
 fi
 
-if [ ! -x /usr/bin/chromium ]; then
+if [ -z "${PGBS_NO_CHROMIUM:-}" ] && [ ! -x /usr/bin/chromium ]; then
   if [ "$(id -u)" -eq 0 ]; then
     echo "· installing Debian's chromium (apt-get)"
     export DEBIAN_FRONTEND=noninteractive
