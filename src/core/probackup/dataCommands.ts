@@ -1,0 +1,395 @@
+// Builders for the verbs that move data: backup, validate, restore, merge, delete, checkdb,
+// catchup. Each returns an Invocation whose parse gives a typed outcome or throws a ProbackupError.
+import type { Invocation, RunResult } from '../process/runner';
+import type { BaseOptions, CompressionOptions, ConnectionOptions, InstanceOptions, PinOptions, RecoveryTarget, RetentionOptions } from './commandArgs';
+import {
+  catalogArgs, compressionArgs, connectionArgs, flag, instanceArgs, pinArgs, probackupEnv, recoveryTargetArgs,
+  requireSuccess, retentionArgs, threadArgs,
+} from './commandArgs';
+import { externalDirsArgs } from './catalogCommands';
+import { errorFromRun } from './errorCodes';
+import type { LogEvent, RetentionVerdict } from './logLines';
+import { logEvents } from './logLines';
+import { ProbackupError } from './probackupError';
+import { runningPostmasterPid } from './restoreTarget';
+
+export type BackupModeArg = 'FULL' | 'PAGE' | 'DELTA' | 'PTRACK';
+
+export interface BackupOptions extends InstanceOptions, PinOptions {
+  readonly mode: BackupModeArg;
+  readonly stream?: boolean;
+  readonly slot?: string;
+  readonly tempSlot?: boolean;
+  readonly pgdata?: string;
+  readonly connection?: ConnectionOptions;
+  readonly threads?: number;
+  readonly progress?: boolean;
+  readonly smoothCheckpoint?: boolean;
+  readonly noValidate?: boolean;
+  readonly skipBlockValidation?: boolean;
+  readonly noSync?: boolean;
+  readonly compression?: CompressionOptions;
+  readonly archiveTimeout?: string;
+  readonly note?: string;
+  readonly externalDirs?: readonly string[];
+  readonly deleteExpired?: boolean;
+  readonly mergeExpired?: boolean;
+  readonly deleteWal?: boolean;
+  readonly retention?: RetentionOptions;
+}
+
+export interface BackupOutcome {
+  readonly backupId: string;
+  readonly mode: string | undefined;
+  readonly walMode: string | undefined;
+}
+
+export function backupCommand(o: BackupOptions): Invocation<BackupOutcome> {
+  const args = ['backup', ...instanceArgs(o), '-b', o.mode];
+  if (o.pgdata !== undefined) args.push('-D', o.pgdata);
+  args.push(...flag(o.stream, '--stream'));
+  if (o.slot !== undefined) args.push('-S', o.slot);
+  args.push(...flag(o.tempSlot, '--temp-slot'), ...flag(o.smoothCheckpoint, '-C'));
+  args.push(...threadArgs(o.threads), ...flag(o.progress, '--progress'));
+  args.push(...flag(o.noValidate, '--no-validate'), ...flag(o.skipBlockValidation, '--skip-block-validation'));
+  args.push(...flag(o.noSync, '--no-sync'), ...compressionArgs(o.compression));
+  if (o.archiveTimeout !== undefined) args.push(`--archive-timeout=${o.archiveTimeout}`);
+  args.push(...externalDirsArgs(o.externalDirs));
+  args.push(...flag(o.deleteExpired, '--delete-expired'), ...flag(o.mergeExpired, '--merge-expired'), ...flag(o.deleteWal, '--delete-wal'));
+  args.push(...retentionArgs(o.retention), ...pinArgs(o));
+  if (o.note !== undefined) args.push(`--note=${o.note}`);
+  args.push(...connectionArgs(o.connection));
+  return { file: o.binary, args, env: probackupEnv(o.connection?.password), parse: parseBackup };
+}
+
+function parseBackup(r: RunResult): BackupOutcome {
+  requireSuccess(r);
+  const events = logEvents(r.stderr);
+  const start = events.find((e) => e.kind === 'backup-start');
+  const done = events.find((e) => e.kind === 'backup-completed');
+  const backupId = start?.kind === 'backup-start' ? start.start.backupId : done?.kind === 'backup-completed' ? done.backupId : undefined;
+  if (backupId === undefined) {
+    throw new ProbackupError('invalid-output', 'backup exited 0 but its log names no backup ID', { exitCode: r.exitCode, stderr: r.stderr });
+  }
+  return {
+    backupId,
+    mode: start?.kind === 'backup-start' ? start.start.mode : undefined,
+    walMode: start?.kind === 'backup-start' ? start.start.walMode : undefined,
+  };
+}
+
+export interface ValidateOptions extends BaseOptions {
+  /** Validate the backups of this instance; the whole catalog otherwise. */
+  readonly instance?: string;
+  readonly backupId?: string;
+  readonly target?: RecoveryTarget;
+  readonly threads?: number;
+  readonly progress?: boolean;
+  readonly skipBlockValidation?: boolean;
+}
+
+export interface BackupValidation {
+  readonly backupId: string;
+  /** valid: checked and fine; corrupt: data or WAL failed; skipped: not checked (status, missing parent); orphan: made orphan by a parent. */
+  readonly result: 'valid' | 'corrupt' | 'skipped' | 'orphan';
+  readonly reason: string | undefined;
+}
+
+export interface ValidateOutcome {
+  readonly backups: readonly BackupValidation[];
+}
+
+/** Reads the per-backup results from a validate log (also present in a failed one). */
+export function validationResults(stderr: string): BackupValidation[] {
+  const results = new Map<string, BackupValidation>();
+  const set = (v: BackupValidation): void => {
+    const prev = results.get(v.backupId);
+    // A corrupt or orphan verdict is never overwritten by a later "valid" of another part.
+    if (prev && prev.result !== 'valid' && v.result === 'valid') return;
+    results.set(v.backupId, v);
+  };
+  for (const e of logEvents(stderr)) {
+    const v = validationOf(e);
+    if (v) set(v);
+  }
+  return [...results.values()];
+}
+
+function validationOf(e: LogEvent): BackupValidation | undefined {
+  switch (e.kind) {
+    case 'backup-validated':
+      return { backupId: e.backupId, result: e.valid ? 'valid' : 'corrupt', reason: e.valid ? undefined : `${e.part} are corrupted` };
+    case 'backup-valid':
+      return { backupId: e.backupId, result: 'valid', reason: undefined };
+    case 'backup-skipped':
+      return { backupId: e.backupId, result: 'skipped', reason: `status ${e.status}` };
+    case 'backup-orphaned':
+      return { backupId: e.backupId, result: 'orphan', reason: `parent ${e.parentId} is ${e.parentStatus}` };
+    default:
+      return undefined;
+  }
+}
+
+export function validateCommand(o: ValidateOptions): Invocation<ValidateOutcome> {
+  if (o.backupId !== undefined && o.instance === undefined) throw new RangeError('validate -i needs an instance');
+  const args = ['validate', ...catalogArgs(o)];
+  if (o.instance !== undefined) args.push(`--instance=${o.instance}`);
+  if (o.backupId !== undefined) args.push('-i', o.backupId);
+  args.push(...recoveryTargetArgs(o.target), ...threadArgs(o.threads), ...flag(o.progress, '--progress'));
+  args.push(...flag(o.skipBlockValidation, '--skip-block-validation'));
+  return {
+    file: o.binary,
+    args,
+    env: probackupEnv(),
+    parse: (r) => {
+      requireSuccess(r);
+      return { backups: validationResults(r.stderr) };
+    },
+  };
+}
+
+export type IncrementalMode = 'none' | 'checksum' | 'lsn';
+
+export interface RestoreOptions extends InstanceOptions {
+  readonly pgdata?: string;
+  /** The backup to restore; the latest one that fits the target otherwise. */
+  readonly backupId?: string;
+  readonly target?: RecoveryTarget;
+  readonly targetAction?: 'pause' | 'promote' | 'shutdown';
+  readonly restoreCommand?: string;
+  readonly asReplica?: boolean;
+  readonly primaryConninfo?: string;
+  readonly primarySlotName?: string;
+  readonly incrementalMode?: IncrementalMode;
+  readonly force?: boolean;
+  readonly noValidate?: boolean;
+  readonly skipBlockValidation?: boolean;
+  readonly threads?: number;
+  readonly progress?: boolean;
+  readonly noSync?: boolean;
+  readonly tablespaceMapping?: readonly { readonly from: string; readonly to: string }[];
+  readonly waldir?: string;
+  readonly dbInclude?: readonly string[];
+  readonly dbExclude?: readonly string[];
+}
+
+export interface RestoreOutcome {
+  readonly backupId: string | undefined;
+}
+
+export function restoreCommand(o: RestoreOptions): Invocation<RestoreOutcome> {
+  if (o.dbInclude?.length && o.dbExclude?.length) throw new RangeError('use either dbInclude or dbExclude, not both');
+  const args = ['restore', ...instanceArgs(o)];
+  if (o.pgdata !== undefined) args.push('-D', o.pgdata);
+  if (o.backupId !== undefined) args.push('-i', o.backupId);
+  args.push(...recoveryTargetArgs(o.target));
+  if (o.targetAction !== undefined) args.push(`--recovery-target-action=${o.targetAction}`);
+  if (o.restoreCommand !== undefined) args.push(`--restore-command=${o.restoreCommand}`);
+  args.push(...flag(o.asReplica, '-R'));
+  if (o.primaryConninfo !== undefined) args.push(`--primary-conninfo=${o.primaryConninfo}`);
+  if (o.primarySlotName !== undefined) args.push(`--primary-slot-name=${o.primarySlotName}`);
+  if (o.incrementalMode !== undefined) args.push('-I', o.incrementalMode);
+  args.push(...flag(o.force, '--force'), ...flag(o.noValidate, '--no-validate'), ...flag(o.skipBlockValidation, '--skip-block-validation'));
+  args.push(...threadArgs(o.threads), ...flag(o.progress, '--progress'), ...flag(o.noSync, '--no-sync'));
+  for (const m of o.tablespaceMapping ?? []) args.push('-T', `${m.from}=${m.to}`);
+  if (o.waldir !== undefined) args.push(`--waldir=${o.waldir}`);
+  for (const db of o.dbInclude ?? []) args.push(`--db-include=${db}`);
+  for (const db of o.dbExclude ?? []) args.push(`--db-exclude=${db}`);
+  return {
+    file: o.binary,
+    args,
+    env: probackupEnv(),
+    parse: (r) => {
+      try {
+        requireSuccess(r);
+      } catch (e) {
+        throw o.pgdata !== undefined ? refineRestoreError(e, o.pgdata) : e;
+      }
+      const done = logEvents(r.stderr).find((e) => e.kind === 'restore-completed');
+      return { backupId: done?.kind === 'restore-completed' ? done.backupId : o.backupId };
+    },
+  };
+}
+
+/** A "not empty" refusal for a directory where a postmaster is alive becomes restore-target-running. */
+export function refineRestoreError(e: unknown, pgdata: string): unknown {
+  if (!(e instanceof ProbackupError) || e.code !== 'restore-target-not-empty') return e;
+  const pid = runningPostmasterPid(pgdata);
+  if (pid === undefined) return e;
+  return new ProbackupError('restore-target-running', e.message, {
+    ...(e.exitCode !== undefined ? { exitCode: e.exitCode } : {}),
+    ...(e.stderr !== undefined ? { stderr: e.stderr } : {}),
+    subject: pgdata,
+  });
+}
+
+export interface MergeOptions extends InstanceOptions {
+  readonly backupId: string;
+  readonly threads?: number;
+  readonly progress?: boolean;
+  readonly noValidate?: boolean;
+  readonly noSync?: boolean;
+}
+
+export interface MergeOutcome {
+  readonly backupId: string;
+  /** Backups removed by the merge (the merged increments). */
+  readonly deleted: readonly string[];
+}
+
+export function mergeCommand(o: MergeOptions): Invocation<MergeOutcome> {
+  const args = ['merge', ...instanceArgs(o), '-i', o.backupId, ...threadArgs(o.threads), ...flag(o.progress, '--progress')];
+  args.push(...flag(o.noValidate, '--no-validate'), ...flag(o.noSync, '--no-sync'));
+  return {
+    file: o.binary,
+    args,
+    env: probackupEnv(),
+    parse: (r) => {
+      requireSuccess(r);
+      const events = logEvents(r.stderr);
+      return { backupId: o.backupId, deleted: deletedIds(events) };
+    },
+  };
+}
+
+function deletedIds(events: readonly LogEvent[]): string[] {
+  return events.flatMap((e) => (e.kind === 'backup-deleted' ? [e.backupId] : []));
+}
+
+export interface DeleteOptions extends InstanceOptions {
+  /** Delete this backup (and its descendants). */
+  readonly backupId?: string;
+  /** Delete the backups of this status, e.g. ERROR. */
+  readonly status?: string;
+  readonly deleteExpired?: boolean;
+  readonly mergeExpired?: boolean;
+  readonly deleteWal?: boolean;
+  readonly retention?: RetentionOptions;
+  readonly dryRun?: boolean;
+  readonly threads?: number;
+  readonly progress?: boolean;
+  readonly noValidate?: boolean;
+  readonly noSync?: boolean;
+}
+
+export interface DeleteOutcome {
+  readonly dryRun: boolean;
+  /** The retention evaluation, one per backup, when retention options were used. */
+  readonly verdicts: readonly RetentionVerdict[];
+  /** Backups this run deleted (none in a dry run). */
+  readonly deleted: readonly string[];
+}
+
+export function deleteCommand(o: DeleteOptions): Invocation<DeleteOutcome> {
+  // The same combinations pg_probackup itself refuses (its DELETE_CMD checks).
+  const id = o.backupId !== undefined;
+  if (!id && o.status === undefined && !o.deleteExpired && !o.mergeExpired && !o.deleteWal) {
+    throw new RangeError('delete needs a backup ID, a status, or one of deleteExpired/mergeExpired/deleteWal');
+  }
+  if (id && (o.deleteExpired || o.mergeExpired || o.status !== undefined)) {
+    throw new RangeError('delete takes a backup ID, or a status / retention options, not both');
+  }
+  const args = ['delete', ...instanceArgs(o)];
+  if (o.backupId !== undefined) args.push('-i', o.backupId);
+  if (o.status !== undefined) args.push(`--status=${o.status}`);
+  args.push(...flag(o.deleteExpired, '--delete-expired'), ...flag(o.mergeExpired, '--merge-expired'), ...flag(o.deleteWal, '--delete-wal'));
+  args.push(...retentionArgs(o.retention), ...flag(o.dryRun, '--dry-run'), ...threadArgs(o.threads), ...flag(o.progress, '--progress'));
+  args.push(...flag(o.noValidate, '--no-validate'), ...flag(o.noSync, '--no-sync'));
+  return {
+    file: o.binary,
+    args,
+    env: probackupEnv(),
+    parse: (r) => {
+      requireSuccess(r);
+      const events = logEvents(r.stderr);
+      return {
+        dryRun: o.dryRun ?? false,
+        verdicts: events.flatMap((e) => (e.kind === 'retention-verdict' ? [e.verdict] : [])),
+        deleted: deletedIds(events),
+      };
+    },
+  };
+}
+
+export interface CheckdbOptions extends Partial<BaseOptions> {
+  readonly binary: string;
+  readonly instance?: string;
+  readonly pgdata?: string;
+  readonly connection?: ConnectionOptions;
+  readonly amcheck?: boolean;
+  readonly heapallindexed?: boolean;
+  readonly checkunique?: boolean;
+  readonly skipBlockValidation?: boolean;
+  readonly threads?: number;
+  readonly progress?: boolean;
+}
+
+export interface CheckdbOutcome {
+  /** Warnings printed during the check (e.g. a superuser role, missing checksums). */
+  readonly warnings: readonly string[];
+}
+
+export function checkdbCommand(o: CheckdbOptions): Invocation<CheckdbOutcome> {
+  if (o.skipBlockValidation && !o.amcheck) throw new RangeError('skipBlockValidation needs amcheck');
+  const args = ['checkdb'];
+  if (o.catalog !== undefined) args.push('-B', o.catalog);
+  if (o.instance !== undefined) args.push(`--instance=${o.instance}`);
+  if (o.pgdata !== undefined) args.push('-D', o.pgdata);
+  args.push(...flag(o.amcheck, '--amcheck'), ...flag(o.heapallindexed, '--heapallindexed'), ...flag(o.checkunique, '--checkunique'));
+  args.push(...flag(o.skipBlockValidation, '--skip-block-validation'), ...threadArgs(o.threads), ...flag(o.progress, '--progress'));
+  args.push(...connectionArgs(o.connection));
+  return {
+    file: o.binary,
+    args,
+    env: probackupEnv(o.connection?.password),
+    parse: (r) => {
+      requireSuccess(r);
+      return { warnings: warningsOf(r.stderr) };
+    },
+  };
+}
+
+function warningsOf(stderr: string): string[] {
+  return stderr.split(/\r?\n/).flatMap((l) => (l.startsWith('WARNING: ') ? [l.slice('WARNING: '.length)] : []));
+}
+
+export interface CatchupOptions {
+  readonly binary: string;
+  readonly mode: 'FULL' | 'DELTA' | 'PTRACK';
+  readonly sourcePgdata: string;
+  readonly destinationPgdata: string;
+  readonly connection?: ConnectionOptions;
+  readonly stream?: boolean;
+  readonly slot?: string;
+  readonly tempSlot?: boolean;
+  readonly permSlot?: boolean;
+  readonly threads?: number;
+  readonly progress?: boolean;
+  readonly tablespaceMapping?: readonly { readonly from: string; readonly to: string }[];
+  readonly excludePaths?: readonly string[];
+  readonly dryRun?: boolean;
+}
+
+export interface CatchupOutcome {
+  readonly completed: boolean;
+}
+
+export function catchupCommand(o: CatchupOptions): Invocation<CatchupOutcome> {
+  if (o.tempSlot && o.permSlot) throw new RangeError('use either tempSlot or permSlot');
+  const args = ['catchup', '-b', o.mode, `--source-pgdata=${o.sourcePgdata}`, `--destination-pgdata=${o.destinationPgdata}`];
+  args.push(...flag(o.stream, '--stream'));
+  if (o.slot !== undefined) args.push('-S', o.slot);
+  args.push(...flag(o.tempSlot, '--temp-slot'), ...flag(o.permSlot, '--perm-slot'), ...threadArgs(o.threads), ...flag(o.progress, '--progress'));
+  for (const m of o.tablespaceMapping ?? []) args.push('-T', `${m.from}=${m.to}`);
+  for (const p of o.excludePaths ?? []) args.push(`--exclude-path=${p}`);
+  args.push(...flag(o.dryRun, '--dry-run'), ...connectionArgs(o.connection));
+  return {
+    file: o.binary,
+    args,
+    env: probackupEnv(o.connection?.password),
+    parse: (r) => {
+      if (r.exitCode !== 0 || r.cancelled) throw errorFromRun(r);
+      return { completed: logEvents(r.stderr).some((e) => e.kind === 'catchup-completed') };
+    },
+  };
+}
