@@ -1,6 +1,7 @@
 // Composition root: builds the services once and lets each feature register itself.
 import * as vscode from 'vscode';
 import { register as registerCatalogs } from './features/catalogs/register';
+import { Connections } from './platform/connections';
 import { createLog } from './platform/log';
 import type { Services } from './platform/services';
 import { createSettings } from './platform/settings';
@@ -13,9 +14,12 @@ export interface ExtensionApi {
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const log = createLog();
   context.subscriptions.push(log);
+  const connections = new Connections(context.secrets);
+  context.subscriptions.push(connections);
   const services: Services = {
     log,
     settings: createSettings(),
+    connections,
     secrets: context.secrets,
     extensionUri: context.extensionUri,
     storageUri: context.globalStorageUri,
