@@ -1,0 +1,159 @@
+// Lexer of one pg_hba.conf (or @-included) file, after hba.c: a line ending in a backslash
+// continues on the next (PostgreSQL 14+, even inside quotes or comments); fields are
+// separated by blanks (space, tab, CR); a field is a comma-separated list of tokens; double
+// quotes protect blanks, commas and `#`, and `""` inside quotes is a literal quote; an
+// unquoted `#` starts a comment. A token records whether it began with a quote: a quoted
+// keyword is not a keyword, and "@x" is not a file inclusion while @"x" is.
+import type { Range } from './findings';
+import { range } from './findings';
+
+export interface HbaRawToken {
+  readonly text: string;
+  /** True when the token began with a double quote. */
+  readonly quoted: boolean;
+  /** True for an unquoted `@name` (file inclusion); text is then the name after `@`. */
+  readonly atFile: boolean;
+  readonly range: Range;
+}
+
+export interface HbaRawLine {
+  /** Zero-based first physical line. */
+  readonly line: number;
+  /** Physical lines joined by continuations, minus one. */
+  readonly continuations: number;
+  readonly fields: readonly (readonly HbaRawToken[])[];
+  /** The logical line with continuations removed. */
+  readonly raw: string;
+  readonly range: Range;
+}
+
+interface Pos { line: number; character: number }
+
+function isBlank(c: string | undefined): boolean {
+  return c === ' ' || c === '\t' || c === '\r';
+}
+
+/** A run of a logical line that came from one physical line. */
+interface Segment { readonly from: number; readonly line: number; readonly column: number }
+
+interface LogicalLine { chars: string; segments: Segment[]; line: number; count: number; endPos: Pos }
+
+/** Splits text into logical lines; segments map each character back to its physical position. */
+function logicalLines(text: string, continuation: boolean): LogicalLine[] {
+  const physical = text.split('\n');
+  if (physical.length > 0 && physical[physical.length - 1] === '') physical.pop();
+  const out: LogicalLine[] = [];
+  let i = 0;
+  while (i < physical.length) {
+    const first = i;
+    let chars = '';
+    const segments: Segment[] = [];
+    let lastBackslashLen = 0;
+    let endPos: Pos = { line: i, character: 0 };
+    for (;;) {
+      const raw = physical[i] ?? '';
+      // Strip trailing CR/LF as pg_strip_crlf does.
+      let len = raw.length;
+      while (len > 0 && (raw[len - 1] === '\r' || raw[len - 1] === '\n')) len--;
+      segments.push({ from: chars.length, line: i, column: 0 });
+      chars += raw.slice(0, len);
+      endPos = { line: i, character: len };
+      if (continuation && chars.length > lastBackslashLen && chars.endsWith('\\')) {
+        chars = chars.slice(0, -1);
+        lastBackslashLen = chars.length;
+        // A backslash on the last line of the file: the server reads end of file and stops.
+        if (i + 1 < physical.length) {
+          i++;
+          continue;
+        }
+      }
+      break;
+    }
+    out.push({ chars, segments, line: first, count: i - first, endPos });
+    i++;
+  }
+  return out;
+}
+
+function positionAt(l: LogicalLine, idx: number): Pos {
+  if (idx >= l.chars.length) return l.endPos;
+  let seg = l.segments[0] ?? { from: 0, line: l.line, column: 0 };
+  for (const s of l.segments) {
+    if (s.from <= idx) seg = s;
+    else break;
+  }
+  return { line: seg.line, character: seg.column + idx - seg.from };
+}
+
+/** Tokenizes one file's text. `major` decides whether backslash continuation applies (14+). */
+export function lexHba(text: string, major = 17): HbaRawLine[] {
+  const result: HbaRawLine[] = [];
+  for (const l of logicalLines(text, major >= 14)) {
+    const s = l.chars;
+    const at = (idx: number): Pos => positionAt(l, idx);
+    const after = (idx: number): Pos => {
+      if (idx >= s.length) return l.endPos;
+      const p = positionAt(l, idx);
+      return { line: p.line, character: p.character + 1 };
+    };
+    const fields: HbaRawToken[][] = [];
+    let p = 0;
+    let lineDone = false;
+    while (p < s.length && !lineDone) {
+      // One field: tokens while each ends with a comma.
+      const field: HbaRawToken[] = [];
+      for (;;) {
+        while (p < s.length && (isBlank(s[p]) || s[p] === ',')) p++;
+        let buf = '';
+        let inQuote = false;
+        let wasQuote = false;
+        let sawQuote = false;
+        let initialQuote = false;
+        let comma = false;
+        const start = p;
+        let last = p - 1;
+        while (p < s.length && (!isBlank(s[p]) || inQuote)) {
+          const c = s[p] ?? '';
+          if (c === '#' && !inQuote) {
+            p = s.length;
+            lineDone = true;
+            break;
+          }
+          if (c === ',' && !inQuote) {
+            comma = true;
+            break;
+          }
+          if (c !== '"' || wasQuote) buf += c;
+          if (inQuote && c === '"') wasQuote = !wasQuote;
+          else wasQuote = false;
+          if (c === '"') {
+            inQuote = !inQuote;
+            sawQuote = true;
+            if (buf.length === 0) initialQuote = true;
+          }
+          last = p;
+          p++;
+        }
+        if (!sawQuote && buf.length === 0) break;
+        const r = range(at(start).line, at(start).character, after(last).line, after(last).character);
+        if (!initialQuote && buf.length > 1 && buf.startsWith('@')) {
+          field.push({ text: buf.slice(1), quoted: false, atFile: true, range: r });
+        } else {
+          field.push({ text: buf, quoted: initialQuote, atFile: false, range: r });
+        }
+        if (!comma) break;
+      }
+      if (field.length > 0) fields.push(field);
+    }
+    if (fields.length === 0) continue;
+    const start = at(0);
+    result.push({
+      line: l.line,
+      continuations: l.count,
+      fields,
+      raw: s,
+      range: range(start.line, start.character, l.endPos.line, l.endPos.character),
+    });
+  }
+  return result;
+}

@@ -1,0 +1,176 @@
+// Turns a tokenized pg_hba.conf line into a record, with the checks and messages of
+// parse_hba_line in hba.c: connection type, databases, roles, address (keyword, CIDR,
+// address plus mask, or host name), method and name=value options.
+import type { Range } from './findings';
+import type { HbaLine, HbaToken } from './hbaLoader';
+import type { IpAddress } from './ipAddress';
+import { didYouMean } from './gucValues';
+import { cidrMask, parseIp } from './ipAddress';
+
+export type ConnType = 'local' | 'host' | 'hostssl' | 'hostnossl' | 'hostgssenc' | 'hostnogssenc';
+
+export const AUTH_METHODS = [
+  'trust', 'reject', 'md5', 'password', 'scram-sha-256', 'gss', 'sspi', 'ident', 'peer', 'pam', 'ldap', 'radius', 'cert', 'bsd',
+] as const;
+export type AuthMethod = (typeof AUTH_METHODS)[number];
+
+export type HbaAddress =
+  | { readonly kind: 'all' | 'samehost' | 'samenet'; readonly range: Range }
+  | { readonly kind: 'ip'; readonly ip: IpAddress; readonly mask: readonly number[]; readonly cidr: boolean; readonly range: Range; readonly maskRange?: Range }
+  | { readonly kind: 'hostname'; readonly name: string; readonly range: Range };
+
+export interface HbaOption {
+  readonly name: string;
+  readonly value: string;
+  readonly token: HbaToken;
+}
+
+export interface HbaRecord {
+  readonly line: HbaLine;
+  readonly conntype: ConnType;
+  readonly databases: readonly HbaToken[];
+  readonly roles: readonly HbaToken[];
+  readonly address?: HbaAddress;
+  readonly method: AuthMethod;
+  readonly methodToken: HbaToken;
+  readonly options: readonly HbaOption[];
+}
+
+export interface HbaParseError {
+  readonly line: HbaLine;
+  readonly message: string;
+  readonly range: Range;
+}
+
+const CONN_TYPES: ReadonlySet<string> = new Set(['local', 'host', 'hostssl', 'hostnossl', 'hostgssenc', 'hostnogssenc']);
+const OPTION_NAMES: ReadonlySet<string> = new Set([
+  'map', 'clientcert', 'clientname', 'pamservice', 'pam_use_hostname', 'ldapurl', 'ldaptls', 'ldapscheme', 'ldapserver', 'ldapport',
+  'ldapbinddn', 'ldapbindpasswd', 'ldapsearchattribute', 'ldapsearchfilter', 'ldapbasedn', 'ldapprefix', 'ldapsuffix',
+  'krb_realm', 'include_realm', 'compat_realm', 'upn_username', 'radiusservers', 'radiusserver', 'radiussecrets', 'radiussecret',
+  'radiusidentifiers', 'radiusidentifier', 'radiusports', 'radiusport',
+]);
+
+const POSIX_CLASSES: Readonly<Record<string, string>> = {
+  alpha: 'a-zA-Z', digit: '0-9', alnum: 'a-zA-Z0-9', upper: 'A-Z', lower: 'a-z', space: '\\s', xdigit: '0-9A-Fa-f',
+  punct: '!-\\/:-@\\[-`{-~', word: '\\w', blank: ' \\t',
+};
+
+/**
+ * A JavaScript approximation of a PostgreSQL regular expression (the text after the slash):
+ * POSIX bracket classes are translated; undefined when it does not compile. PostgreSQL's
+ * ARE dialect has more than JavaScript, so this decides matches for the checker only.
+ */
+export function pgRegex(source: string): RegExp | undefined {
+  const translated = source.replace(/\[:([a-z]+):\]/g, (m, name: string) => POSIX_CLASSES[name] ?? m);
+  for (const flags of ['u', '']) {
+    try {
+      return new RegExp(translated, flags);
+    } catch {
+      // try the next flags
+    }
+  }
+  return undefined;
+}
+
+export function isKeyword(t: HbaToken, keyword: string): boolean {
+  return !t.quoted && t.text === keyword;
+}
+
+/** Parses one line; returns a record or the first error, like the server. */
+export function parseHbaRecord(line: HbaLine, major = 17): HbaRecord | HbaParseError {
+  const err = (message: string, range: Range): HbaParseError => ({ line, message, range });
+  if (line.error) return err(line.error.message, line.error.range);
+  const fields = line.fields;
+  let fi = 0;
+  const conn = fields[fi++] ?? [];
+  const connTok = conn[0];
+  if (connTok === undefined) return err('empty line', line.range);
+  if (conn.length > 1) return err('multiple values specified for connection type', connTok.range);
+  if (!CONN_TYPES.has(connTok.text)) {
+    const guess = didYouMean(connTok.text, [...CONN_TYPES]);
+    return err(`invalid connection type "${connTok.text}"${guess === undefined ? '' : `; did you mean "${guess}"?`}`, connTok.range);
+  }
+  const conntype = connTok.text as ConnType;
+
+  const databases = fields[fi++];
+  if (databases === undefined) return err('end-of-line before database specification', line.range);
+  const roles = fields[fi++];
+  if (roles === undefined) return err('end-of-line before role specification', line.range);
+  for (const t of [...databases, ...roles]) {
+    // PostgreSQL 16+ reads a database or role starting with a slash as a regular expression.
+    if (major >= 16 && t.text.startsWith('/') && pgRegex(t.text.slice(1)) === undefined) {
+      return err(`invalid regular expression "${t.text.slice(1)}"`, t.range);
+    }
+  }
+
+  let address: HbaAddress | undefined;
+  if (conntype !== 'local') {
+    const af = fields[fi++];
+    if (af === undefined) return err('end-of-line before IP address specification', line.range);
+    const tok = af[0];
+    if (tok === undefined) return err('end-of-line before IP address specification', line.range);
+    if (af.length > 1) return err('multiple values specified for host address', tok.range);
+    if (isKeyword(tok, 'all') || isKeyword(tok, 'samehost') || isKeyword(tok, 'samenet')) {
+      address = { kind: tok.text as 'all' | 'samehost' | 'samenet', range: tok.range };
+    } else {
+      const slash = tok.text.indexOf('/');
+      const addrText = slash >= 0 ? tok.text.slice(0, slash) : tok.text;
+      const ip = parseIp(addrText);
+      if (ip === undefined && slash >= 0) {
+        return err(`specifying both host name and CIDR mask is invalid: "${tok.text}"`, tok.range);
+      }
+      if (ip === undefined) {
+        address = { kind: 'hostname', name: addrText, range: tok.range };
+      } else if (slash >= 0) {
+        const mask = cidrMask(tok.text.slice(slash + 1), ip.family);
+        if (mask === undefined) return err(`invalid CIDR mask in address "${tok.text}"`, tok.range);
+        address = { kind: 'ip', ip, mask, cidr: true, range: tok.range };
+      } else {
+        const mf = fields[fi++];
+        if (mf === undefined) return err('end-of-line before netmask specification', tok.range);
+        const mtok = mf[0];
+        if (mtok === undefined) return err('end-of-line before netmask specification', tok.range);
+        if (mf.length > 1) return err('multiple values specified for netmask', mtok.range);
+        const mask = parseIp(mtok.text);
+        if (mask === undefined) return err(`invalid IP mask "${mtok.text}"`, mtok.range);
+        if (mask.family !== ip.family) return err('IP address and mask do not match', mtok.range);
+        address = { kind: 'ip', ip, mask: mask.bytes, cidr: false, range: tok.range, maskRange: mtok.range };
+      }
+    }
+  }
+
+  const mf = fields[fi++];
+  if (mf === undefined) return err('end-of-line before authentication method', line.range);
+  const methodToken = mf[0];
+  if (methodToken === undefined) return err('end-of-line before authentication method', line.range);
+  if (mf.length > 1) return err('multiple values specified for authentication type', methodToken.range);
+  if (!(AUTH_METHODS as readonly string[]).includes(methodToken.text)) {
+    const guess = didYouMean(methodToken.text, AUTH_METHODS);
+    return err(`invalid authentication method "${methodToken.text}"${guess === undefined ? '' : `; did you mean "${guess}"?`}`, methodToken.range);
+  }
+  let method = methodToken.text as AuthMethod;
+  if (conntype === 'local' && method === 'ident') method = 'peer';
+  if (conntype === 'local' && method === 'gss') return err('gssapi authentication is not supported on local sockets', methodToken.range);
+  if (conntype !== 'local' && method === 'peer') return err('peer authentication is only supported on local sockets', methodToken.range);
+  if (conntype !== 'hostssl' && method === 'cert') return err('cert authentication is only supported on hostssl connections', methodToken.range);
+
+  const options: HbaOption[] = [];
+  for (; fi < fields.length; fi++) {
+    for (const t of fields[fi] ?? []) {
+      const eq = t.text.indexOf('=');
+      if (eq < 0) return err(`authentication option not in name=value format: ${t.text}`, t.range);
+      const name = t.text.slice(0, eq);
+      if (!OPTION_NAMES.has(name)) return err(`unrecognized authentication option name: "${name}"`, t.range);
+      if (name === 'map' && !['ident', 'peer', 'gss', 'sspi', 'cert'].includes(method)) {
+        return err('authentication option "map" is only valid for authentication methods ident, peer, gssapi, sspi, and cert', t.range);
+      }
+      if (name === 'clientcert' && conntype !== 'hostssl') return err('clientcert can only be configured for "hostssl" rows', t.range);
+      options.push({ name, value: t.text.slice(eq + 1), token: t });
+    }
+  }
+  return { line, conntype, databases, roles, ...(address === undefined ? {} : { address }), method, methodToken, options };
+}
+
+export function isHbaRecord(r: HbaRecord | HbaParseError): r is HbaRecord {
+  return 'conntype' in r;
+}

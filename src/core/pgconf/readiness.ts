@@ -1,0 +1,56 @@
+// The whole backup-readiness check of a cluster's configuration files: postgresql.conf with
+// its includes, then the pg_hba.conf it names (hba_file, else the data directory's), with
+// ssl and password_encryption taken from the settings in force.
+import * as path from 'node:path';
+import type { ConfRuleOptions } from './confRules';
+import { checkConf } from './confRules';
+import type { ConfTree } from './confTree';
+import { loadConfTree } from './confTree';
+import type { ConfReader, Finding } from './findings';
+import { parseBool } from './gucValues';
+import type { HbaFileSet } from './hbaLoader';
+import { loadHba } from './hbaLoader';
+import type { HbaRuleOptions } from './hbaRules';
+import { checkHba } from './hbaRules';
+import { paramFacts } from './paramFacts';
+
+export interface ReadinessOptions extends ConfRuleOptions {
+  /** Absolute path of postgresql.conf. */
+  readonly configFile: string;
+  /** The data directory (for postgresql.auto.conf and the default pg_hba.conf); default: configFile's directory. */
+  readonly dataDirectory?: string;
+  readonly backupRole?: string;
+  readonly clientAddress?: string;
+  readonly backupDatabase?: string;
+  readonly memberOf?: readonly string[];
+  readonly clientSsl?: boolean;
+}
+
+export interface ReadinessResult {
+  readonly conf: ConfTree;
+  readonly hba: HbaFileSet;
+  readonly findings: readonly Finding[];
+}
+
+export async function checkReadiness(reader: ConfReader, options: ReadinessOptions): Promise<ReadinessResult> {
+  const dataDirectory = options.dataDirectory ?? path.posix.dirname(options.configFile);
+  const conf = await loadConfTree(reader, options.configFile, { dataDirectory });
+  const facts = paramFacts(options.major);
+  const value = (name: string): string => conf.effective.get(name)?.value ?? facts.params.get(name)?.boot ?? '';
+  const hbaSetting = conf.effective.get('hba_file');
+  const hbaFile = hbaSetting !== undefined && hbaSetting.value !== ''
+    ? (path.posix.isAbsolute(hbaSetting.value) ? hbaSetting.value : path.posix.join(dataDirectory, hbaSetting.value))
+    : path.posix.join(dataDirectory, 'pg_hba.conf');
+  const hba = await loadHba(reader, hbaFile, { major: options.major });
+  const hbaOptions: HbaRuleOptions = {
+    major: options.major,
+    ssl: parseBool(value('ssl')) === true,
+    passwordEncryption: value('password_encryption'),
+    ...(options.backupRole === undefined ? {} : { backupRole: options.backupRole }),
+    ...(options.clientAddress === undefined ? {} : { clientAddress: options.clientAddress }),
+    ...(options.backupDatabase === undefined ? {} : { backupDatabase: options.backupDatabase }),
+    ...(options.memberOf === undefined ? {} : { memberOf: options.memberOf }),
+    ...(options.clientSsl === undefined ? {} : { clientSsl: options.clientSsl }),
+  };
+  return { conf, hba, findings: [...checkConf(conf, options), ...checkHba(hba, hbaOptions)] };
+}

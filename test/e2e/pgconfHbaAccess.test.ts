@@ -1,0 +1,83 @@
+// The replication-access rule against the server's own verdict: for each pg_hba.conf, the
+// checker's "can role backup make a replication connection from 127.0.0.1 (or the local
+// socket)" must agree with a real psql replication connection (IDENTIFY_SYSTEM). The fix's
+// added line must then let the connection in.
+import * as assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { applyEdits } from '../../src/core/pgconf/edits';
+import { loadHbaText } from '../../src/core/pgconf/hbaLoader';
+import { checkHba } from '../../src/core/pgconf/hbaRules';
+import { programPath } from '../../src/core/postgres/installations';
+import { run } from '../../src/core/process/runner';
+import { useCluster } from '../support/clusters';
+
+// Lines for the superuser the harness needs; they never match role backup.
+const HARNESS = 'local all postgres trust\nhost all postgres 127.0.0.1/32 trust\n';
+
+const CASES: { name: string; hba: string; local?: boolean }[] = [
+  { name: '"all" databases do not cover replication', hba: 'host all all 127.0.0.1/32 trust\n' },
+  { name: 'the replication keyword', hba: 'host replication all 127.0.0.1/32 trust\n' },
+  { name: 'a quoted "replication" is a database name', hba: 'host "replication" backup 127.0.0.1/32 trust\n' },
+  { name: 'an earlier reject wins', hba: 'host replication all 127.0.0.1/32 reject\nhost replication backup 127.0.0.1/32 trust\n' },
+  { name: 'group membership', hba: 'host replication +backupers 127.0.0.0/8 trust\n' },
+  { name: 'another network', hba: 'host replication backup 10.0.0.0/8 trust\n' },
+  { name: 'hostssl while ssl is off', hba: 'hostssl replication backup 127.0.0.1/32 trust\n' },
+  { name: 'a role list', hba: 'host replication other,backup 127.0.0.1 255.255.255.255 trust\n' },
+  { name: 'samehost', hba: 'host replication all samehost trust\n' },
+  { name: 'a quoted role name "all" is a name', hba: 'host replication "all" 127.0.0.1/32 trust\n' },
+  { name: 'local lines do not match TCP', hba: 'local replication all trust\n' },
+  { name: 'local lines match the socket', hba: 'local replication all trust\n', local: true },
+  { name: 'host lines do not match the socket', hba: 'host replication all all trust\n', local: true },
+];
+
+describe('replication access rule vs real replication connections (PostgreSQL 15)', function () {
+  this.timeout(300_000);
+  const handle = useCluster(15, { source: 'debian' });
+  let hbaFile = '';
+
+  before(async () => {
+    const c = handle.cluster;
+    await c.query('CREATE ROLE backupers NOLOGIN');
+    await c.query('CREATE ROLE backup LOGIN REPLICATION IN ROLE backupers');
+    hbaFile = (await c.query<{ hba_file: string }>('SHOW hba_file'))[0]?.hba_file ?? '';
+  });
+
+  const serverAllows = async (local: boolean): Promise<boolean> => {
+    const c = handle.cluster;
+    const host = local ? c.socketDir : '127.0.0.1';
+    const conninfo = `host=${host} port=${c.port} user=backup dbname=replication replication=true connect_timeout=10`;
+    const r = await run(programPath(c.installation, 'psql'), ['-X', '-w', '-d', conninfo, '-c', 'IDENTIFY_SYSTEM'], { env: { ...c.env, PGPASSWORD: undefined } });
+    if (r.exitCode !== 0) assert.match(r.stderr, /pg_hba\.conf/, `refusals come from pg_hba.conf: ${r.stderr}`);
+    return r.exitCode === 0;
+  };
+
+  const ours = async (hba: string, local: boolean) => {
+    const set = await loadHbaText(hbaFile, hba, { major: 15 });
+    return checkHba(set, { major: 15, backupRole: 'backup', clientAddress: local ? 'local' : '127.0.0.1', memberOf: ['backupers'], ssl: false, fixMethod: 'trust' })
+      .filter((f) => f.code === 'hba/no-replication-access');
+  };
+
+  for (const tc of CASES) {
+    it(`${tc.name}: the checker agrees with the server, and its fix works`, async () => {
+      const local = tc.local ?? false;
+      const hba = HARNESS + tc.hba;
+      writeFileSync(hbaFile, hba);
+      await handle.cluster.reload();
+      await new Promise((r) => setTimeout(r, 300));
+      const allowed = await serverAllows(local);
+      const findings = await ours(hba, local);
+      assert.equal(findings.length === 0, allowed, `server ${allowed ? 'allows' : 'refuses'}; checker says ${findings[0]?.message ?? 'allowed'}`);
+      if (!allowed) {
+        const fix = findings[0]?.fix;
+        assert.ok(fix);
+        const fixedText = applyEdits(hba, fix.edits.filter((e) => path.resolve(e.file) === path.resolve(hbaFile)));
+        writeFileSync(hbaFile, fixedText);
+        await handle.cluster.reload();
+        await new Promise((r) => setTimeout(r, 300));
+        assert.equal(await serverAllows(local), true, `after the fix:\n${fixedText}`);
+        assert.deepEqual(await ours(fixedText, local), []);
+      }
+    });
+  }
+});

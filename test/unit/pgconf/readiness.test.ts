@@ -1,0 +1,25 @@
+import * as assert from 'node:assert/strict';
+import { overlayConfReader } from '../../../src/core/pgconf/confReaders';
+import { checkReadiness } from '../../../src/core/pgconf/readiness';
+
+const DATA = '/srv/pg/data';
+
+describe('readiness check of a cluster configuration', () => {
+  it('follows hba_file, and takes ssl and password_encryption from postgresql.conf', async () => {
+    const reader = overlayConfReader(new Map([
+      [`${DATA}/postgresql.conf`, "hba_file = '/etc/pg/hba.conf'\nssl = off\npassword_encryption = 'scram-sha-256'\n"],
+      ['/etc/pg/hba.conf', 'hostssl all all 10.0.0.0/8 md5\nhost replication backup 127.0.0.1/32 scram-sha-256\n'],
+    ]));
+    const r = await checkReadiness(reader, { major: 16, walMode: 'stream', configFile: `${DATA}/postgresql.conf`, backupRole: 'backup', clientAddress: '127.0.0.1' });
+    assert.equal(r.hba.mainFile, '/etc/pg/hba.conf');
+    const codes = r.findings.map((f) => f.code).sort();
+    assert.deepEqual(codes, ['hba/hostssl-without-ssl', 'hba/md5-with-scram']);
+  });
+
+  it('reads the data directory pg_hba.conf by default and reports a missing one', async () => {
+    const reader = overlayConfReader(new Map([[`${DATA}/postgresql.conf`, 'wal_level = minimal\n']]));
+    const r = await checkReadiness(reader, { major: 13, walMode: 'stream', configFile: `${DATA}/postgresql.conf` });
+    assert.deepEqual(r.findings.map((f) => f.code), ['pgconf/wal-level', 'hba/include']);
+    assert.match(r.findings[1]?.message ?? '', /\/srv\/pg\/data\/pg_hba\.conf/);
+  });
+});
