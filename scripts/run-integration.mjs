@@ -4,8 +4,10 @@
 // run's exit code comes back through codeAutomationExit. Screenshots are taken on request of
 // the tests themselves, through a small HTTP endpoint on 127.0.0.1.
 //
-// Usage: node scripts/run-integration.mjs [--tests <compiled tests index>]
-//   --tests  another entry point for the host to run (the activation benchmark uses this)
+// Usage: node scripts/run-integration.mjs [--tests <compiled tests index>] [--untrusted]
+//   --tests      another entry point for the host to run (the activation benchmark uses this)
+//   --untrusted  workspace trust on, and the workspace is not trusted: runs the suites under
+//                test/integration/untrusted against test/integration/untrusted-workspace
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, existsSync, cpSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -26,7 +28,11 @@ function die(message) {
 }
 
 const testsArg = process.argv.indexOf('--tests');
-const testsIndex = testsArg > 0 ? path.resolve(process.argv[testsArg + 1]) : path.join(root, 'out/test/integration/index');
+const untrusted = process.argv.includes('--untrusted');
+const testsIndex = testsArg > 0
+  ? path.resolve(process.argv[testsArg + 1])
+  : path.join(root, untrusted ? 'out/test/integration/untrusted/index' : 'out/test/integration/index');
+const tier = untrusted ? 'integration-untrusted' : 'integration';
 
 const ensure = spawnSync('bash', [path.join(root, 'scripts/lib/ensure-code-server.sh')], { stdio: 'inherit' });
 if (ensure.status !== 0) die('could not install the extension host (see above)');
@@ -49,10 +55,13 @@ function freePort() {
 const tmp = mkdtempSync(path.join(tmpdir(), 'pgbs-host-'));
 const workspace = path.join(tmp, 'workspace');
 mkdirSync(workspace, { recursive: true });
-cpSync(path.join(root, 'test/integration/workspace'), workspace, { recursive: true });
+cpSync(path.join(root, untrusted ? 'test/integration/untrusted-workspace' : 'test/integration/workspace'), workspace, { recursive: true });
+// Workspaces may name their own absolute path as ${WORKSPACE} in .vscode/settings.json.
+const wsSettings = path.join(workspace, '.vscode', 'settings.json');
+if (existsSync(wsSettings)) writeFileSync(wsSettings, readFileSync(wsSettings, 'utf8').replaceAll('${WORKSPACE}', workspace));
 mkdirSync(results, { recursive: true });
-const report = path.join(results, 'integration-report.txt');
-const summary = path.join(results, 'integration-summary.json');
+const report = path.join(results, `${tier}-report.txt`);
+const summary = path.join(results, `${tier}-summary.json`);
 rmSync(report, { force: true });
 rmSync(summary, { force: true });
 
@@ -90,11 +99,13 @@ writeFileSync(path.join(tmp, 'user-data', 'User', 'settings.json'), JSON.stringi
   'workbench.startupEditor': 'none',
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
   'chat.disableAIFeatures': true,
+  ...(untrusted ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never',
+    'security.workspace.trust.emptyWindow': false } : {}),
 }));
 const server = spawn(node24, [
   path.join(codeServer, 'out/node/entry.js'),
   '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
-  '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
+  '--disable-telemetry', '--disable-update-check', ...(untrusted ? [] : ['--disable-workspace-trust']),
   '--disable-getting-started-override', '--ignore-last-opened',
   '--user-data-dir', path.join(tmp, 'user-data'), '--extensions-dir', path.join(tmp, 'extensions'),
   '--vscode-option', 'enable-smoke-test-driver',
@@ -156,7 +167,7 @@ try {
   await page.goto(url);
   const timeout = new Promise((resolve) => setTimeout(() => resolve('timeout'), TIMEOUT_MS));
   const outcome = await Promise.race([done, timeout]);
-  writeFileSync(path.join(results, 'integration-host.log'), hostLog.join('\n'));
+  writeFileSync(path.join(results, `${tier}-host.log`), hostLog.join('\n'));
   if (outcome === 'timeout') {
     console.error(`ERROR: the integration run did not finish within ${TIMEOUT_MS / 1000} s`);
     await page.screenshot({ path: path.join(results, 'integration-timeout.png') }).catch(() => {});

@@ -37,8 +37,11 @@ step build node scripts/build.mjs
 
 tier unit --config .mocharc.unit.json
 printf '\n=== integration tests (VS Code extension host in code-server)\n'
-PGBS_TEST_SUMMARY="$results/integration-summary.json" node scripts/run-integration.mjs || failed_steps+=(integration)
+node scripts/run-integration.mjs || failed_steps+=(integration)
 [ -f "$results/integration-summary.json" ] || failed_steps+=("integration (no summary)")
+printf '\n=== integration tests in an untrusted workspace (workspace trust on)\n'
+node scripts/run-integration.mjs --untrusted || failed_steps+=(integration-untrusted)
+[ -f "$results/integration-untrusted-summary.json" ] || failed_steps+=("integration-untrusted (no summary)")
 if [ -z "${PG_PROBACKUP:-}" ]; then
   echo "note: PG_PROBACKUP is not set, so the pg_probackup e2e cases are reported as skipped"
 fi
@@ -47,7 +50,7 @@ tier e2e --config .mocharc.e2e.json
 node -e '
   const fs = require("fs");
   let p = 0, f = 0, s = 0;
-  for (const tier of ["unit", "integration", "e2e"]) {
+  for (const tier of ["unit", "integration", "integration-untrusted", "e2e"]) {
     const file = process.argv[1] + "/" + tier + "-summary.json";
     if (!fs.existsSync(file)) { console.log(`${tier}: no result`); continue; }
     const r = JSON.parse(fs.readFileSync(file, "utf8"));
