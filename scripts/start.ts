@@ -52,12 +52,29 @@ async function main(): Promise<void> {
     '',
   ].join('\n'));
 
+  // The extension adopts this cluster as its sandbox (see the walkthrough feature), so the
+  // walkthrough's first step is already done and no second cluster is made.
+  const sandboxRecord = {
+    folder: cluster.dir,
+    clusterDir: cluster.dir,
+    dataDir: cluster.dataDir,
+    port: cluster.port,
+    major: installation.major,
+    serverVersion: installation.version,
+    installation: { binDir: installation.binDir, major: installation.major, source: installation.source },
+    createdFolder: false,
+    osUser: cluster.osUser.name,
+    superuser: cluster.superuser,
+  };
+  (env as Record<string, string>)['PGBS_SANDBOX'] = JSON.stringify(sandboxRecord);
+
   // Machine-scoped settings belong in the user settings, never in a workspace.
   mkdirSync(path.join(userData, 'User'), { recursive: true });
   const userSettings: Record<string, unknown> = {
     'workbench.startupEditor': 'none',
     'workbench.secondarySideBar.defaultVisibility': 'hidden',
     'chat.disableAIFeatures': true,
+    'pgBackupStudio.walkthrough.openOnStartup': true,
   };
   if (process.env['PG_PROBACKUP']) userSettings['pgBackupStudio.probackup.path'] = process.env['PG_PROBACKUP'];
   writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify(userSettings, null, 2));

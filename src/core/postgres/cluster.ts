@@ -2,7 +2,7 @@
 // temp folder, listen on 127.0.0.1 and a Unix socket in that folder only, start with pg_ctl,
 // and stop and delete everything on remove(). When we are root the cluster runs as an
 // unprivileged OS user (initdb refuses root); `osUser`/`runAs` tell other tools which one.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { chmod, chown, mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -129,6 +129,30 @@ export async function createCluster(options: CreateClusterOptions): Promise<Clus
     await cluster.remove().catch(() => undefined);
     throw e;
   }
+}
+
+export interface OpenClusterOptions extends Pick<CreateClusterOptions, 'installation' | 'superuser' | 'statementTimeoutMs' | 'waitSeconds' | 'signal' | 'onLine'> {
+  /** A folder made by createCluster earlier (it holds data/ and server.log). */
+  readonly dir: string;
+  /** The port its postgresql.conf sets. */
+  readonly port: number;
+}
+
+/**
+ * Attaches to a cluster that createCluster made earlier (e.g. in another process, before a
+ * window reload), without initdb and without starting it. Unlike createCluster's result, it is
+ * not in the exit-cleanup registry: whoever keeps such a cluster decides when it ends.
+ * Throws ClusterError when `dir` holds no data directory.
+ */
+export async function openCluster(options: OpenClusterOptions): Promise<Cluster> {
+  const dir = path.resolve(options.dir);
+  if (!existsSync(path.join(dir, 'data', 'PG_VERSION'))) {
+    throw new ClusterError(`no PostgreSQL data directory at ${path.join(dir, 'data')}`, '');
+  }
+  const user = await clusterUser();
+  const cluster = new ThrowawayCluster(options.installation, dir, user, runAsOptions(user), options);
+  cluster.port = options.port;
+  return cluster;
 }
 
 class ThrowawayCluster implements Cluster {
