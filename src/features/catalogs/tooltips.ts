@@ -39,7 +39,7 @@ export function backupRows(b: Backup, node?: BackupNode): [string, string | unde
     ['Block size', b.blockSize?.toString()],
     ['WAL block size', b.walBlockSize?.toString()],
     ['Checksum version', b.checksumVersion?.toString()],
-    ['Pinned', b.expireTime !== undefined ? `yes, until ${formatTime(b.expireTime)}` : 'no'],
+    ['Pinned', pinnedText(b.expireTime)],
     ['Expire time', b.expireTime !== undefined ? formatTime(b.expireTime) : undefined],
     ['Note', b.note],
     ['External directories', b.externalDirs?.join(', ')],
@@ -108,4 +108,10 @@ export function timelineTooltip(t: Timeline, statusOf: (id: string) => string): 
     ['Backups on it', t.backups.length === 0 ? 'none' : t.backups.map((b) => `${b.id} (${statusOf(b.id) || b.status})`).join(', ')],
   ];
   return new vscode.MarkdownString(`**Timeline ${t.tli}**\n\n${table(rows)}`);
+}
+
+/** A pin holds only until its expire time: after that the backup is subject to retention again. */
+export function pinnedText(expireTime: Date | undefined, now: Date = new Date()): string {
+  if (expireTime === undefined) return 'no';
+  return expireTime.getTime() > now.getTime() ? `yes, until ${formatTime(expireTime)}` : `no (the pin expired ${formatTime(expireTime)})`;
 }

@@ -151,7 +151,10 @@ export function validate(ctx: CatalogContext) {
         lock: { catalog, instance },
         ...(inv.args.signal ? { signal: inv.args.signal } : {}),
       });
-      void vscode.window.showInformationMessage(vscode.l10n.t('{0}: {1} backup(s) valid.', what, out.backups.filter((b) => b.result === 'valid').length));
+      const valid = out.backups.filter((b) => b.result === 'valid').length;
+      void vscode.window.showInformationMessage(vscode.l10n.t('{0}: {1} backup(s) valid.', what, valid));
+      // The lesson walkthrough ticks its "show and validate" step on a successful validate.
+      if (valid > 0) void Promise.resolve(vscode.commands.executeCommand('pgBackupStudio.walkthrough.markStep', { step: 'validate' })).catch(() => undefined);
       return { ok: true as const, backups: out.backups };
     } catch (e) {
       const backups = isProbackupError(e) ? validationResults(e.stderr ?? '') : [];
