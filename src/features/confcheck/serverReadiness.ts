@@ -1,0 +1,184 @@
+// "Check Server Readiness…", "Open GRANT Script…" and "Apply Missing GRANTs…": the live check
+// of a saved (or given) connection through the core, its report and Problems entries, and the
+// GRANT script for the backup role. Only a command connects, never opening a workspace.
+import * as vscode from 'vscode';
+import type { ConnectionInfo } from '../../core/postgres/connection';
+import { connectionProblem, describeConnection } from '../../core/postgres/connection';
+import type { LiveCheckResult, LiveTarget } from '../../core/postgres/liveCheck';
+import { LiveCheckError, applyStatements, runLiveCheck } from '../../core/postgres/liveCheck';
+import type { LiveFinding } from '../../core/postgres/liveCheckRules';
+import { showError } from '../../platform/errors';
+import { withProgressSignal } from '../../platform/progress';
+import type { Services } from '../../platform/services';
+import { checkerSettings } from './checkerSettings';
+import type { ReadinessReports } from './readinessReport';
+
+export interface ReadinessArgs {
+  readonly connectionName?: string;
+  readonly connection?: ConnectionInfo;
+  /** The backup role to check; default the checker.backupRole setting. */
+  readonly role?: string;
+  /** Check the function list of this major instead of the server's. */
+  readonly major?: number;
+  readonly walMode?: 'stream' | 'archive';
+  /** For callers that hold it; else the stored one, else asked for once. */
+  readonly password?: string;
+  /** applyMissingGrants: skip the modal confirmation. */
+  readonly confirm?: boolean;
+  /** Open the report (default true). */
+  readonly show?: boolean;
+}
+
+export interface ReadinessOutcome {
+  readonly connection?: string;
+  readonly findings: readonly LiveFinding[];
+  readonly missingGrants: readonly string[];
+  readonly grantScript: string;
+  readonly applied: readonly string[];
+  readonly result?: LiveCheckResult;
+  readonly reportUri?: string;
+  /** openGrantScript: the untitled SQL document it opened. */
+  readonly documentUri?: string;
+  /** Set when the check did not run: cancelled, refused, timeout, auth, … */
+  readonly error?: { readonly kind: string; readonly message: string };
+}
+
+const EMPTY: Omit<ReadinessOutcome, 'error'> = { findings: [], missingGrants: [], grantScript: '', applied: [] };
+
+class Stop extends Error {}
+
+export class ServerReadiness {
+  constructor(private readonly services: Services, private readonly reports: ReadinessReports) {}
+
+  private async connection(arg: ReadinessArgs | undefined): Promise<ConnectionInfo> {
+    if (arg?.connection !== undefined) {
+      const problem = connectionProblem(arg.connection);
+      if (problem !== undefined) throw new Error(problem);
+      return arg.connection;
+    }
+    if (arg?.connectionName !== undefined) {
+      const c = this.services.connections.get(arg.connectionName);
+      if (c === undefined) throw new Error(vscode.l10n.t('No connection named "{0}".', arg.connectionName));
+      return c;
+    }
+    const all = this.services.connections.list();
+    if (all.length === 0) throw new Error(vscode.l10n.t('No saved connection: add one to the pgBackupStudio.connections setting, or create the sandbox cluster.'));
+    const chosen = await vscode.window.showQuickPick(all.map((c) => ({ label: c.name, description: describeConnection(c), c })),
+      { title: vscode.l10n.t('Check which server?'), ignoreFocusOut: true });
+    if (chosen === undefined) throw new Stop();
+    return chosen.c;
+  }
+
+  private async target(c: ConnectionInfo, arg: ReadinessArgs | undefined): Promise<LiveTarget> {
+    const password = arg?.password ?? await this.services.connections.passwordOrAsk(c);
+    if (password === undefined) throw new Stop();
+    return { host: c.host, port: c.port, user: c.user, database: c.database, ...(password === '' ? {} : { password }) };
+  }
+
+  private async check(c: ConnectionInfo, t: LiveTarget, arg: ReadinessArgs | undefined): Promise<LiveCheckResult> {
+    const s = checkerSettings();
+    return withProgressSignal(vscode.l10n.t('Checking the readiness of {0}…', c.name), (signal) => runLiveCheck(t, {
+      role: arg?.role ?? s.backupRole,
+      walMode: arg?.walMode ?? s.walMode,
+      signal,
+      ...(arg?.major === undefined ? {} : { major: arg.major }),
+      ...(s.catalog === undefined ? {} : { catalog: s.catalog }),
+      ...(s.instance === undefined ? {} : { instance: s.instance }),
+    }));
+  }
+
+  private publish(c: ConnectionInfo, result: LiveCheckResult, applied: readonly string[], arg: ReadinessArgs | undefined): ReadinessOutcome {
+    const uri = this.reports.publish(c.name, c.host, describeConnection(c), result, applied);
+    if (arg?.show !== false) void this.showReport(uri);
+    return {
+      connection: c.name, findings: result.findings, missingGrants: result.missingGrants, grantScript: result.grantScript,
+      applied, result, reportUri: uri.toString(),
+    };
+  }
+
+  private async showReport(uri: vscode.Uri): Promise<void> {
+    try {
+      await vscode.commands.executeCommand('markdown.showPreview', uri);
+    } catch {
+      await vscode.window.showTextDocument(uri, { preview: true });
+    }
+  }
+
+  private async guarded(what: (arg: ReadinessArgs | undefined) => Promise<ReadinessOutcome>, arg: ReadinessArgs | undefined): Promise<ReadinessOutcome> {
+    try {
+      return await what(arg);
+    } catch (e) {
+      if (e instanceof Stop || (e instanceof LiveCheckError && e.kind === 'cancelled')) return { ...EMPTY, error: { kind: 'cancelled', message: 'cancelled' } };
+      const kind = e instanceof LiveCheckError ? e.kind : 'error';
+      const message = e instanceof Error ? e.message : String(e);
+      void showError(this.services.log, e);
+      return { ...EMPTY, error: { kind, message } };
+    }
+  }
+
+  /** pgBackupStudio.checkServerReadiness */
+  checkServerReadiness(arg?: ReadinessArgs): Promise<ReadinessOutcome> {
+    return this.guarded(async (a) => {
+      const c = await this.connection(a);
+      const result = await this.check(c, await this.target(c, a), a);
+      const outcome = this.publish(c, result, [], a);
+      if (result.missingGrants.length > 0) void this.offer(c, a);
+      else if (result.findings.length === 0) void vscode.window.showInformationMessage(vscode.l10n.t('{0} is ready for pg_probackup.', c.name));
+      return outcome;
+    }, arg);
+  }
+
+  private async offer(c: ConnectionInfo, arg: ReadinessArgs | undefined): Promise<void> {
+    const open = vscode.l10n.t('Open GRANT Script');
+    const apply = vscode.l10n.t('Apply Missing GRANTs');
+    const choice = await vscode.window.showWarningMessage(
+      vscode.l10n.t('The backup role on {0} lacks privileges pg_probackup needs.', c.name), open, apply);
+    const next: ReadinessArgs = { connection: c, ...(arg?.role === undefined ? {} : { role: arg.role }), ...(arg?.major === undefined ? {} : { major: arg.major }) };
+    if (choice === open) await this.openGrantScript(next);
+    else if (choice === apply) await this.applyMissingGrants(next);
+  }
+
+  /** pgBackupStudio.openGrantScript: a new untitled SQL document with exactly the missing grants. */
+  openGrantScript(arg?: ReadinessArgs): Promise<ReadinessOutcome> {
+    return this.guarded(async (a) => {
+      const c = await this.connection(a);
+      const result = await this.check(c, await this.target(c, a), a);
+      const outcome = this.publish(c, result, [], { ...a, show: false });
+      if (result.grantScript === '') {
+        void vscode.window.showInformationMessage(vscode.l10n.t('Role "{0}" on {1} has every privilege pg_probackup needs.', result.role, c.name));
+        return outcome;
+      }
+      const doc = await vscode.workspace.openTextDocument({ language: 'sql', content: result.grantScript });
+      await vscode.window.showTextDocument(doc);
+      return { ...outcome, documentUri: doc.uri.toString() };
+    }, arg);
+  }
+
+  /** pgBackupStudio.applyMissingGrants: confirmed (unless confirm:true), one transaction, then checked again. */
+  applyMissingGrants(arg?: ReadinessArgs): Promise<ReadinessOutcome> {
+    return this.guarded(async (a) => {
+      const c = await this.connection(a);
+      const t = await this.target(c, a);
+      const before = await this.check(c, t, a);
+      if (before.missingGrants.length === 0) {
+        void vscode.window.showInformationMessage(vscode.l10n.t('Role "{0}" on {1} has every privilege pg_probackup needs.', before.role, c.name));
+        return this.publish(c, before, [], a);
+      }
+      if (a?.confirm !== true) {
+        const go = vscode.l10n.t('Apply');
+        const answer = await vscode.window.showWarningMessage(
+          vscode.l10n.t('Run these statements on {0} as {1}?', c.name, c.user),
+          { modal: true, detail: before.missingGrants.join('\n') }, go);
+        if (answer !== go) throw new Stop();
+      }
+      const applied = await applyStatements(t, before.missingGrants);
+      this.services.log.info(`applied ${applied.length} statement(s) for role ${before.role} on ${describeConnection(c)}`);
+      const after = await this.check(c, t, a);
+      const outcome = this.publish(c, after, applied, a);
+      void vscode.window.showInformationMessage(after.missingGrants.length === 0
+        ? vscode.l10n.t('Applied {0} statement(s): role "{1}" now has what pg_probackup needs.', applied.length, after.role)
+        : vscode.l10n.t('Applied {0} statement(s), but something is still missing: see the report.', applied.length));
+      return outcome;
+    }, arg);
+  }
+}
