@@ -1,0 +1,133 @@
+// One opened dump: where it comes from, how it was produced (pg_waldump or the built-in
+// reader), and its pages, spooled to a temporary file each so memory stays bounded.
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { DEFAULT_PAGE_LIMITS, DumpPager } from '../../core/waldump/viewerPaging';
+import type { PageInfo, PageLimits } from '../../core/waldump/viewerPaging';
+import type { DumpSource, WaldumpFilters } from '../../core/waldump/viewerRange';
+
+export type DumpMode = 'pg_waldump' | 'builtin';
+
+export interface SessionSpec {
+  readonly title: string;
+  readonly source: DumpSource;
+  readonly filters: WaldumpFilters;
+  /** Files the built-in reader reads (first = where reading starts). */
+  readonly files: readonly string[];
+  readonly major: number | undefined;
+  readonly timeline: number | undefined;
+  readonly segmentSize: number | undefined;
+  /** List with the built-in reader even when pg_waldump is there. */
+  readonly builtinOnly?: boolean;
+  /** Records per page instead of the default (which keeps pages far below the editor's limits). */
+  readonly pageRecords?: number;
+  /** Temporary input (decompressed .gz, linked .partial), shared by the sessions that read it. */
+  readonly input?: SharedInput;
+}
+
+/** Removes temporary input when the last session that reads it is gone. */
+export class SharedInput {
+  private refs = 0;
+  constructor(private readonly cleanup: () => Promise<void>) {}
+  acquire(): void {
+    this.refs++;
+  }
+  release(): void {
+    if (--this.refs === 0) void this.cleanup();
+  }
+}
+
+export class DumpSession implements vscode.Disposable {
+  static nextId = 1;
+  readonly id = String(DumpSession.nextId++);
+  readonly pager: DumpPager;
+  mode: DumpMode = 'pg_waldump';
+  /** What was used: `pg_waldump 15.20 (/usr/lib/…)` or the built-in reader's reason. */
+  producer = '';
+  /** Information lines shown in the status and log (end of WAL, built-in reader note). */
+  readonly notes: string[] = [];
+  done = false;
+  failed: string | undefined;
+  readonly controller = new AbortController();
+  private readonly dir: string;
+  private readonly fds = new Map<number, number>();
+  private readonly changed = new vscode.EventEmitter<number>();
+  /** Fires with a page index whose text grew or completed. */
+  readonly onDidChangePage = this.changed.event;
+  private readonly doneEmitter = new vscode.EventEmitter<void>();
+  readonly onDidFinish = this.doneEmitter.event;
+
+  constructor(readonly spec: SessionSpec, limits: PageLimits = spec.pageRecords !== undefined && spec.pageRecords > 0
+    ? { ...DEFAULT_PAGE_LIMITS, maxRecords: Math.min(spec.pageRecords, DEFAULT_PAGE_LIMITS.maxRecords) } : DEFAULT_PAGE_LIMITS) {
+    spec.input?.acquire();
+    this.dir = mkdtempSync(path.join(os.tmpdir(), 'pgbs-waldump-'));
+    this.pager = new DumpPager({
+      write: (page, text) => {
+        let fd = this.fds.get(page);
+        if (fd === undefined) {
+          fd = openSync(this.pageFile(page), 'w');
+          this.fds.set(page, fd);
+        }
+        writeSync(fd, text);
+      },
+      pageDone: (page: PageInfo) => {
+        const fd = this.fds.get(page.index);
+        if (fd !== undefined) closeSync(fd);
+        this.fds.delete(page.index);
+        this.changed.fire(page.index);
+      },
+    }, limits);
+  }
+
+  private pageFile(page: number): string {
+    return path.join(this.dir, `page-${page}.txt`);
+  }
+
+  /** The text of a page so far. */
+  pageText(page: number): string {
+    const info = this.pager.pages[page];
+    if (!info) return '';
+    if (!info.complete) this.pager.sync();
+    try {
+      return readFileSync(this.pageFile(page), 'utf8');
+    } catch {
+      return '';
+    }
+  }
+
+  get pageCount(): number {
+    return Math.max(1, this.pager.pages.length);
+  }
+
+  /** Tells open documents of the current page that it grew. */
+  notifyGrowth(): void {
+    const last = this.pager.pages.at(-1);
+    // Each change makes the editor fetch and diff the whole page: only when it grew.
+    if (last && !last.complete && last.chars !== this.notifiedChars) {
+      this.notifiedChars = last.chars;
+      this.changed.fire(last.index);
+    }
+  }
+  private notifiedChars = -1;
+
+  finish(failed?: string): void {
+    this.pager.end();
+    this.done = true;
+    this.failed = failed;
+    this.doneEmitter.fire();
+    const last = this.pager.pages.at(-1);
+    this.changed.fire(last ? last.index : 0);
+  }
+
+  dispose(): void {
+    this.controller.abort();
+    for (const fd of this.fds.values()) closeSync(fd);
+    this.fds.clear();
+    rmSync(this.dir, { recursive: true, force: true });
+    this.spec.input?.release();
+    this.changed.dispose();
+    this.doneEmitter.dispose();
+  }
+}
