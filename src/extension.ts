@@ -1,6 +1,9 @@
 // Composition root: builds the services once and lets each feature register itself.
 import * as vscode from 'vscode';
 import { register as registerCatalogs } from './features/catalogs/register';
+import { register as registerConfcheck } from './features/confcheck/register';
+import { register as registerWaldump } from './features/waldump/register';
+import { register as registerWalkthrough } from './features/walkthrough/register';
 import { Connections } from './platform/connections';
 import { createLog } from './platform/log';
 import type { Services } from './platform/services';
@@ -27,6 +30,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   context.subscriptions.push(vscode.commands.registerCommand('pgBackupStudio.showLog', () => log.show()));
 
   const catalogView = registerCatalogs(context, services);
+  registerWalkthrough(context, services);
+  registerConfcheck(context, services);
+  registerWaldump(context, services);
 
   log.info(`PostgreSQL Backup Studio ${String(context.extension.packageJSON['version'])} activated`);
   return { services, catalogView };
