@@ -5,7 +5,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { chmod, lstat, mkdir, readdir, rename, rm, stat, symlink } from 'node:fs/promises';
 import * as path from 'node:path';
-import { z } from 'zod';
+import { en } from 'zod/locales';
+import * as z from 'zod/mini';
 import { run } from '../process/runner';
 import { which } from '../process/which';
 import { InstallationError, installationFromBinDir } from './installations';
@@ -66,7 +67,9 @@ export interface InstallEmbeddedResult {
   readonly durationMs: number;
 }
 
-const symlinkSchema = z.array(z.object({ source: z.string().min(1), target: z.string().min(1) }));
+// zod/mini loads no messages of its own (idempotent: showSchema does the same)
+z.config(en());
+const symlinkSchema = z.array(z.object({ source: z.string().check(z.minLength(1)), target: z.string().check(z.minLength(1)) }));
 
 /** Parses native/pg-symlinks.json. Entries that would point outside the package are rejected. */
 export function parsePgSymlinks(text: string): PgSymlink[] {

@@ -3,14 +3,19 @@
 // pg_probackup's source. Objects are loose: a key a later version adds is kept, never fatal.
 // Keys pg_probackup prints only sometimes (parent-backup-id, end-time, recovery-time,
 // expire-time, the byte counts, note, external-dirs, content-crc, tablespace_map) are optional.
-import { z } from 'zod';
+// zod/mini: the functional API of the same package, so that a bundle carries only what is used.
+import * as z from 'zod/mini';
+import { en } from 'zod/locales';
 import { isProbackupTime } from './timestamp';
 
-const time = z.string().refine(isProbackupTime, { message: 'not a pg_probackup timestamp' });
-const lsn = z.string().regex(/^[0-9A-Fa-f]{1,8}\/[0-9A-Fa-f]{1,8}$/, 'not an LSN (X/X)');
-const count = z.number().int().nonnegative();
+// zod/mini loads no messages of its own; the English ones make `unexpected JSON …` readable.
+z.config(en());
+
+const time = z.string().check(z.refine(isProbackupTime, { message: 'not a pg_probackup timestamp' }));
+const lsn = z.string().check(z.regex(/^[0-9A-Fa-f]{1,8}\/[0-9A-Fa-f]{1,8}$/, 'not an LSN (X/X)'));
+const count = z.int().check(z.nonnegative());
 /** Printed as the string "true"/"false"; a boolean is accepted too. */
-const boolText = z.union([z.boolean(), z.enum(['true', 'false']).transform((s) => s === 'true')]);
+const boolText = z.union([z.boolean(), z.pipe(z.enum(['true', 'false']), z.transform((s) => s === 'true'))]);
 
 export const rawTablespaceLinkSchema = z.looseObject({
   oid: z.string(),
@@ -18,37 +23,37 @@ export const rawTablespaceLinkSchema = z.looseObject({
 });
 
 export const rawBackupSchema = z.looseObject({
-  id: z.string().min(1),
-  'parent-backup-id': z.string().optional(),
+  id: z.string().check(z.minLength(1)),
+  'parent-backup-id': z.optional(z.string()),
   'backup-mode': z.string(),
   wal: z.string(),
-  'compress-alg': z.string().optional(),
-  'compress-level': z.number().int().optional(),
-  'from-replica': boolText.optional(),
-  'block-size': count.optional(),
-  'xlog-block-size': count.optional(),
-  'checksum-version': count.optional(),
-  'program-version': z.string().optional(),
-  'server-version': z.string().optional(),
-  'current-tli': count.optional(),
-  'parent-tli': count.optional(),
-  'start-lsn': lsn.optional(),
-  'stop-lsn': lsn.optional(),
+  'compress-alg': z.optional(z.string()),
+  'compress-level': z.optional(z.int()),
+  'from-replica': z.optional(boolText),
+  'block-size': z.optional(count),
+  'xlog-block-size': z.optional(count),
+  'checksum-version': z.optional(count),
+  'program-version': z.optional(z.string()),
+  'server-version': z.optional(z.string()),
+  'current-tli': z.optional(count),
+  'parent-tli': z.optional(count),
+  'start-lsn': z.optional(lsn),
+  'stop-lsn': z.optional(lsn),
   'start-time': time,
-  'end-time': time.optional(),
-  'recovery-xid': count.optional(),
-  'recovery-time': time.optional(),
-  'expire-time': time.optional(),
-  'data-bytes': z.number().int().optional(),
-  'wal-bytes': z.number().int().optional(),
-  'uncompressed-bytes': z.number().int().optional(),
-  'pgdata-bytes': z.number().int().optional(),
-  primary_conninfo: z.string().optional(),
-  'external-dirs': z.string().optional(),
-  status: z.string().min(1),
-  note: z.string().optional(),
-  'content-crc': count.optional(),
-  tablespace_map: z.array(rawTablespaceLinkSchema).optional(),
+  'end-time': z.optional(time),
+  'recovery-xid': z.optional(count),
+  'recovery-time': z.optional(time),
+  'expire-time': z.optional(time),
+  'data-bytes': z.optional(z.int()),
+  'wal-bytes': z.optional(z.int()),
+  'uncompressed-bytes': z.optional(z.int()),
+  'pgdata-bytes': z.optional(z.int()),
+  primary_conninfo: z.optional(z.string()),
+  'external-dirs': z.optional(z.string()),
+  status: z.string().check(z.minLength(1)),
+  note: z.optional(z.string()),
+  'content-crc': z.optional(count),
+  tablespace_map: z.optional(z.array(rawTablespaceLinkSchema)),
 });
 
 export const rawShowSchema = z.array(
@@ -58,7 +63,7 @@ export const rawShowSchema = z.array(
   }),
 );
 
-const segno = z.string().regex(/^[0-9A-Fa-f]{24}$/, 'not a WAL segment name');
+const segno = z.string().check(z.regex(/^[0-9A-Fa-f]{24}$/, 'not a WAL segment name'));
 
 export const rawLostSegmentsSchema = z.looseObject({
   'begin-segno': segno,

@@ -8,66 +8,28 @@
 // Speed matters (a busy 16 MB segment prints ~170,000 lines): numbers are read with local loops,
 // the right-aligned `%6u`/`%10u` fields backwards from their known end, and fixed literals are
 // checked by a few characters rather than in full; every number and name is still checked char
-// by char, so a line of another shape fails and is returned as `unparsed`.
+// by char, so a line of another shape fails and is returned as `unparsed`. A record allocates
+// one object: its block references are checked here but built only when asked for
+// (blockRefScanner.ts), and its names are cut from the line on demand.
+import { blockRefOfScan, checkedFpw, checkInlineRef, contentEnd, hasAt, ref, scanBlockRef } from './blockRefScanner';
 import { parseMessageLine } from './waldumpMessageLine';
-import type { BlockRef, BlockRefLine, WaldumpLine } from './waldumpLine';
+import type { BlockRefLine, WaldumpLine } from './waldumpLine';
 import { WalRecordLine } from './waldumpLine';
 
 const SPACE = 32;
 const TAB = 9;
 const SLASH = 47;
 const COMMA = 44;
-const RPAREN = 41;
 const CH_0 = 48;
 const CH_9 = 57;
 
-const HEADER = 'rmgr: ';
-const LEN = 'len (rec/tot): ';
-const TX = ', tx: ';
-const LSN = ', lsn: ';
-const PREV = ', prev ';
-const DESC = ', desc: ';
+const LEN_LEN = 'len (rec/tot): '.length;
+const TX_LEN = ', tx: '.length;
+const LSN_LEN = ', lsn: '.length;
+const PREV_LEN = ', prev '.length;
+const DESC_LEN = ', desc: '.length;
 const BLKREF_INLINE = ', blkref #';
-const BLKREF = 'blkref #';
-const BLKREF_C = codes(BLKREF);
-const REL = ': rel ';
-const FORK = ' fork ';
-const BLK = ' blk ';
-const FPW = ' FPW';
-const FPW_C = codes(FPW);
-const FPW_VERIFY = ' FPW for WAL verification';
-const FPW_VERIFY_C = codes(FPW_VERIFY);
-const FPW_DETAIL = ' (FPW';
-const FPW_DETAIL_C = codes(FPW_DETAIL);
-const FOR_VERIFY = ' for WAL verification';
-const FOR_VERIFY_C = codes(FOR_VERIFY);
-const HOLE = '); hole: offset: ';
-const HOLE_C = codes(HOLE);
-const LENGTH = ', length: ';
-const LENGTH_C = codes(LENGTH);
-const SAVED = ', compression saved: ';
-const SAVED_C = codes(SAVED);
-const METHOD = ', method: ';
-const METHOD_C = codes(METHOD);
-const UNKNOWN = 'UNKNOWN (';
-const UNKNOWN_C = codes(UNKNOWN);
-
-// Where the last number scan stopped (module state keeps the scanners allocation-free).
-let scanEnd = 0;
-
-/** Reads decimal digits at i; -1 if there are none. Sets scanEnd. */
-function decimal(s: string, i: number): number {
-  let n = 0;
-  const start = i;
-  for (;;) {
-    const c = s.charCodeAt(i);
-    if (!(c >= CH_0 && c <= CH_9)) break; // also stops at NaN, past the end
-    n = n * 10 + (c - CH_0);
-    i++;
-  }
-  scanEnd = i;
-  return i === start ? -1 : n;
-}
+const UNKNOWN_C = Array.from('UNKNOWN (', (ch) => ch.charCodeAt(0));
 
 // Hex digit values by char code, -1 for anything else: one table load instead of three range tests.
 const HEX = new Int8Array(128).fill(-1);
@@ -77,25 +39,11 @@ for (let k = 0; k < 6; k++) {
   HEX[97 + k] = 10 + k;
 }
 
-/** Whether s has the literal (as char codes) at i; cheaper than startsWith(lit, i) in hot loops. */
-function at(s: string, i: number, lit: readonly number[]): boolean {
-  for (let k = 0; k < lit.length; k++) if (s.charCodeAt(i + k) !== lit[k]) return false;
-  return true;
-}
-
-function codes(lit: string): readonly number[] {
-  return Array.from(lit, (ch) => ch.charCodeAt(0));
-}
-
-function skipSpaces(s: string, i: number): number {
-  while (s.charCodeAt(i) === SPACE) i++;
-  return i;
-}
-
-function contentEnd(line: string): number {
-  const n = line.length;
-  return n > 0 && line.charCodeAt(n - 1) === 13 ? n - 1 : n;
-}
+// Where the last scan stopped, and where its number started (module state keeps the scanners
+// allocation-free).
+let scanEnd = 0;
+let numStart = 0;
+let recordFailAt = 0;
 
 function unparsed(line: string, at: number): WaldumpLine {
   return { kind: 'unparsed', line, at };
@@ -105,61 +53,113 @@ function unparsed(line: string, at: number): WaldumpLine {
 export function parseWaldumpLine(line: string): WaldumpLine {
   const c0 = line.charCodeAt(0);
   // `rmgr: `
-  if (c0 === 114 && line.charCodeAt(4) === 58 && line.charCodeAt(5) === SPACE && line.startsWith(HEADER)) {
+  if (c0 === 114 && line.charCodeAt(4) === 58 && line.charCodeAt(5) === SPACE && line.startsWith('rmgr')) {
     return parseRecordLine(line) ?? unparsed(line, recordFailAt);
   }
   if (c0 === TAB) {
-    const ref = parseBlockRef(line, 1, false);
-    if (ref !== undefined && scanEnd === contentEnd(line)) {
-      const result: BlockRefLine = { kind: 'blockRef', line, blockRef: ref };
+    const ok = scanBlockRef(line, 1, false);
+    if (ok && ref.end === contentEnd(line)) {
+      const result: BlockRefLine = { kind: 'blockRef', line, blockRef: blockRefOfScan(line) };
       return result;
     }
-    return unparsed(line, ref === undefined ? 1 : scanEnd);
+    return unparsed(line, ok ? ref.end : 1);
   }
   if (c0 === 112 /* p */ && line.startsWith('pg_waldump: ')) return parseMessageLine(line) ?? unparsed(line, 0);
   if (line.trim() === '') return { kind: 'blank', line };
   return unparsed(line, 0);
 }
 
-let recordFailAt = 0;
-
 function fail(at: number): undefined {
   recordFailAt = at;
   return undefined;
 }
 
-/**
- * Reads a number printed right-aligned in a field of `width` columns starting at `field` and
- * followed by the char `term` (pg_waldump's `%6u`, `%10u`). The common case reads only the
- * digits, backwards from the known end; wider numbers or odd spacing fall back to a forward scan.
- * Sets scanEnd to the end of the digits and numStart to their start; -1 if there is no number.
- */
-function rightAligned(s: string, field: number, width: number, term: number): number {
-  const end = field + width;
-  if (s.charCodeAt(end) === term) {
-    let i = end - 1;
-    let c = s.charCodeAt(i);
-    if (c >= CH_0 && c <= CH_9) {
-      let v = 0;
-      let mul = 1;
-      do {
-        v += (c - CH_0) * mul;
-        mul *= 10;
-        c = s.charCodeAt(--i);
-      } while (c >= CH_0 && c <= CH_9 && i >= field);
-      if (c === SPACE || i < field) {
-        numStart = i + 1;
-        scanEnd = end;
-        return v;
-      }
-    }
+/** Reads decimal digits at i; -1 if there are none. Sets scanEnd. */
+function decimal(s: string, i: number): number {
+  let n = 0;
+  const start = i;
+  let c = s.charCodeAt(i);
+  while (c >= CH_0 && c <= CH_9) {
+    n = n * 10 + (c - CH_0);
+    c = s.charCodeAt(++i);
   }
-  const i = skipSpaces(s, field);
+  scanEnd = i;
+  return i === start ? -1 : n;
+}
+
+/**
+ * Reads a number printed in a field that starts at `field`, after any blanks: the slow path of
+ * the right-aligned `%6u`/`%10u` fields. Sets numStart and scanEnd; -1 if there is no number.
+ */
+function forwardNumber(s: string, field: number): number {
+  let i = field;
+  while (s.charCodeAt(i) === SPACE) i++;
   numStart = i;
   return decimal(s, i);
 }
 
-let numStart = 0;
+/**
+ * Reads `%X/%08X` at i: both halves of up to 8 hex digits. Returns the high half (the low one
+ * in hexLo), -1 if either half is missing; sets scanEnd to the end. The common case (a short
+ * high half, eight low digits) is read here; anything else by lsnSlow.
+ */
+let hexLo = 0;
+function lsnAt(s: string, i: number): number {
+  let hi = 0;
+  let c = s.charCodeAt(i);
+  let d = HEX[c & 127] as number;
+  let bad = d | (127 - c); // negative for a non-hex char, one beyond ASCII, or NaN past the end
+  let k = i;
+  while (bad >= 0) {
+    hi = hi * 16 + d;
+    c = s.charCodeAt(++k);
+    d = HEX[c & 127] as number;
+    bad = d | (127 - c);
+  }
+  // eight low digits, then a char that is not one
+  if (c !== SLASH || k === i || k - i > 8 || HEX[s.charCodeAt(k + 9) & 127] !== -1) return lsnSlow(s, i);
+  let lo = 0;
+  bad = 0;
+  for (let j = k + 1; j < k + 9; j++) {
+    c = s.charCodeAt(j);
+    d = HEX[c & 127] as number;
+    bad |= d | (127 - c);
+    lo = (lo << 4) | d;
+  }
+  if (bad < 0) return lsnSlow(s, i);
+  scanEnd = k + 9;
+  hexLo = lo >>> 0;
+  return hi;
+}
+
+function lsnSlow(s: string, i: number): number {
+  const start = i;
+  let hi = 0;
+  let c = s.charCodeAt(i);
+  let d = c < 128 ? (HEX[c] as number) : -1;
+  while (d >= 0 && i - start < 8) {
+    hi = hi * 16 + d;
+    c = s.charCodeAt(++i);
+    d = c < 128 ? (HEX[c] as number) : -1;
+  }
+  if (i === start || c !== SLASH) {
+    scanEnd = i;
+    return -1;
+  }
+  const loStart = ++i;
+  let lo = 0;
+  c = s.charCodeAt(i);
+  d = c < 128 ? (HEX[c] as number) : -1;
+  while (d >= 0 && i - loStart < 8) {
+    lo = lo * 16 + d;
+    c = s.charCodeAt(++i);
+    d = c < 128 ? (HEX[c] as number) : -1;
+  }
+  scanEnd = i;
+  if (i === loStart) return -1;
+  hexLo = lo;
+  return hi;
+}
 
 /** Parses a `rmgr: ` line; undefined (and recordFailAt) if it does not have the record shape. */
 export function parseRecordLine(line: string): WalRecordLine | undefined {
@@ -169,249 +169,127 @@ export function parseRecordLine(line: string): WalRecordLine | undefined {
   const rmgrEnd = i;
   if (rmgrEnd === 6) return fail(6);
   // `%-11s ` pads the name, so `len` is usually at column 18
-  i = rmgrEnd < 18 && line.charCodeAt(18) === 108 /* l */ ? 18 : skipSpaces(line, i);
+  if (rmgrEnd < 18 && line.charCodeAt(18) === 108 /* l */) i = 18;
+  else while (line.charCodeAt(i) === SPACE) i++;
   // literals are checked by their first and last characters: the line already starts with
   // `rmgr: `, and every number between them is checked digit by digit
   if (line.charCodeAt(i) !== 108 || line.charCodeAt(i + 13) !== 58 /* : */) return fail(i);
-  const recLen = rightAligned(line, i + LEN.length, 6, SLASH);
-  if (recLen < 0 || line.charCodeAt(scanEnd) !== SLASH) return fail(scanEnd);
-  const recLenStart = numStart;
-  const recLenEnd = scanEnd;
-  const totLen = rightAligned(line, scanEnd + 1, 6, COMMA);
-  if (totLen < 0 || line.charCodeAt(scanEnd) !== COMMA || line.charCodeAt(scanEnd + 4) !== 58) return fail(scanEnd);
-  const totLenStart = numStart;
-  const totLenEnd = scanEnd;
-  const xid = rightAligned(line, scanEnd + TX.length, 10, COMMA);
-  if (xid < 0 || line.charCodeAt(scanEnd) !== COMMA || line.charCodeAt(scanEnd + 5) !== 58) return fail(scanEnd);
-  const xidStart = numStart;
-  const xidEnd = scanEnd;
-  // the four hex halves are read with local loops (a table lookup per digit): this is the
-  // hottest code of the parser
-  const lsnStart = scanEnd + LSN.length;
-  let k = lsnStart;
-  let c: number;
-  let d: number;
-  let lsnHi = 0;
-  c = line.charCodeAt(k);
-  d = c < 128 ? (HEX[c] as number) : -1;
-  while (d >= 0 && k - lsnStart < 8) {
-    lsnHi = lsnHi * 16 + d;
-    c = line.charCodeAt(++k);
-    d = c < 128 ? (HEX[c] as number) : -1;
+  // The three right-aligned numbers (`%6u/%6u`, `%10u`) are read backwards from the known end of
+  // their field; this is rightAligned() written out, since the compiler does not inline it here
+  // and these are the hottest lines of the parser. Odd spacing or wide numbers go forwards.
+  let f = i + LEN_LEN;
+  let e = f + 6;
+  let j = e - 1;
+  let c = line.charCodeAt(j);
+  let v = 0;
+  let mul = 1;
+  while (c >= CH_0 && c <= CH_9 && j >= f) {
+    v += (c - CH_0) * mul;
+    mul *= 10;
+    c = line.charCodeAt(--j);
   }
-  if (k === lsnStart || c !== SLASH) return fail(k);
-  const lsnLoStart = ++k;
-  let lsnLo = 0;
-  c = line.charCodeAt(k);
-  d = c < 128 ? (HEX[c] as number) : -1;
-  while (d >= 0 && k - lsnLoStart < 8) {
-    lsnLo = lsnLo * 16 + d;
-    c = line.charCodeAt(++k);
-    d = c < 128 ? (HEX[c] as number) : -1;
+  let recLen = v;
+  let recLenStart = j + 1;
+  let recLenEnd = e;
+  if (line.charCodeAt(e) !== SLASH || j === e - 1 || (c !== SPACE && j >= f)) {
+    recLen = forwardNumber(line, f);
+    recLenStart = numStart;
+    recLenEnd = scanEnd;
+    if (recLen < 0 || line.charCodeAt(recLenEnd) !== SLASH) return fail(recLenEnd);
   }
-  if (k === lsnLoStart || c !== COMMA || line.charCodeAt(k + 6) !== SPACE) return fail(k);
-  const lsnEnd = k;
-  const prevStart = k + PREV.length;
-  k = prevStart;
-  let prevHi = 0;
-  c = line.charCodeAt(k);
-  d = c < 128 ? (HEX[c] as number) : -1;
-  while (d >= 0 && k - prevStart < 8) {
-    prevHi = prevHi * 16 + d;
-    c = line.charCodeAt(++k);
-    d = c < 128 ? (HEX[c] as number) : -1;
+  f = recLenEnd + 1;
+  e = f + 6;
+  j = e - 1;
+  c = line.charCodeAt(j);
+  v = 0;
+  mul = 1;
+  while (c >= CH_0 && c <= CH_9 && j >= f) {
+    v += (c - CH_0) * mul;
+    mul *= 10;
+    c = line.charCodeAt(--j);
   }
-  if (k === prevStart || c !== SLASH) return fail(k);
-  const prevLoStart = ++k;
-  let prevLo = 0;
-  c = line.charCodeAt(k);
-  d = c < 128 ? (HEX[c] as number) : -1;
-  while (d >= 0 && k - prevLoStart < 8) {
-    prevLo = prevLo * 16 + d;
-    c = line.charCodeAt(++k);
-    d = c < 128 ? (HEX[c] as number) : -1;
+  let totLen = v;
+  let totLenStart = j + 1;
+  let totLenEnd = e;
+  if (line.charCodeAt(e) !== COMMA || j === e - 1 || (c !== SPACE && j >= f)) {
+    totLen = forwardNumber(line, f);
+    totLenStart = numStart;
+    totLenEnd = scanEnd;
+    if (totLen < 0 || line.charCodeAt(totLenEnd) !== COMMA) return fail(totLenEnd);
   }
-  if (k === prevLoStart) return fail(k);
-  const prevEnd = k;
+  if (line.charCodeAt(totLenEnd + 4) !== 58) return fail(totLenEnd);
+  f = totLenEnd + TX_LEN;
+  e = f + 10;
+  j = e - 1;
+  c = line.charCodeAt(j);
+  v = 0;
+  mul = 1;
+  while (c >= CH_0 && c <= CH_9 && j >= f) {
+    v += (c - CH_0) * mul;
+    mul *= 10;
+    c = line.charCodeAt(--j);
+  }
+  let xid = v;
+  let xidStart = j + 1;
+  let xidEnd = e;
+  if (line.charCodeAt(e) !== COMMA || j === e - 1 || (c !== SPACE && j >= f)) {
+    xid = forwardNumber(line, f);
+    xidStart = numStart;
+    xidEnd = scanEnd;
+    if (xid < 0 || line.charCodeAt(xidEnd) !== COMMA) return fail(xidEnd);
+  }
+  if (line.charCodeAt(xidEnd + 5) !== 58) return fail(xidEnd);
+  scanEnd = xidEnd;
+  const lsnStart = scanEnd + LSN_LEN;
+  const lsnHi = lsnAt(line, lsnStart);
+  const lsnEnd = scanEnd;
+  if (lsnHi < 0) return fail(lsnEnd);
+  const lsnLo = hexLo;
+  if (line.charCodeAt(lsnEnd) !== COMMA || line.charCodeAt(lsnEnd + 6) !== SPACE) return fail(lsnEnd);
+  const prevStart = lsnEnd + PREV_LEN;
+  const prevHi = lsnAt(line, prevStart);
+  const prevEnd = scanEnd;
+  if (prevHi < 0) return fail(prevEnd);
+  const prevLo = hexLo;
   // `desc: ` is followed by the type and one blank, but a trimmed line may end right after ", desc:".
   let typeStart: number;
   if (line.charCodeAt(prevEnd) === COMMA && line.charCodeAt(prevEnd + 6) === 58 && line.charCodeAt(prevEnd + 7) === SPACE) {
-    typeStart = prevEnd + DESC.length;
-  }
-  else if (line.startsWith(', desc:', prevEnd) && prevEnd + 7 === n) typeStart = n;
+    typeStart = prevEnd + DESC_LEN;
+  } else if (prevEnd + 7 === n && line.startsWith(', desc:', prevEnd)) typeStart = n;
   else return fail(prevEnd);
   let typeEnd = typeStart;
-  if (at(line, typeStart, UNKNOWN_C)) {
-    const close = line.indexOf(')', typeStart + UNKNOWN.length);
+  if (line.charCodeAt(typeStart) === 85 /* U */ && hasAt(line, typeStart, UNKNOWN_C)) {
+    const close = line.indexOf(')', typeStart + UNKNOWN_C.length);
     if (close < 0) return fail(typeStart);
     typeEnd = close + 1;
   } else {
-    while (typeEnd < n) {
-      const c = line.charCodeAt(typeEnd);
-      if (c === SPACE || c === COMMA) break;
-      typeEnd++;
-    }
+    let c = line.charCodeAt(typeEnd);
+    while (typeEnd < n && c !== SPACE && c !== COMMA) c = line.charCodeAt(++typeEnd);
   }
   const descStart = typeEnd < n && line.charCodeAt(typeEnd) === SPACE ? typeEnd + 1 : typeEnd;
-  let blk = line.indexOf(BLKREF_INLINE, typeEnd);
+  const blk = line.indexOf(BLKREF_INLINE, typeEnd);
   let descEnd = blk < 0 ? n : blk;
   while (descEnd > descStart && line.charCodeAt(descEnd - 1) === SPACE) descEnd--;
-  // arrays of the exact size: most records have one or two references
-  let refs: BlockRef[] = NO_REFS;
-  let first: BlockRef | undefined;
-  while (blk >= 0) {
-    const ref = parseBlockRef(line, blk + 2, true);
-    if (ref === undefined) return fail(blk + 2);
-    if (first === undefined) {
-      first = ref;
-      refs = [ref];
-    } else if (refs.length === 1) refs = [first, ref];
-    else refs.push(ref);
-    if (scanEnd === n) break;
-    // `, blkref #`: checked by its punctuation and first letter; the reference itself is read in full
-    if (line.charCodeAt(scanEnd) !== COMMA || line.charCodeAt(scanEnd + 2) !== 98 || line.charCodeAt(scanEnd + 9) !== 35) return fail(scanEnd);
-    blk = scanEnd;
+  // the references are checked here and built when asked for (WalRecordLine.blockRefs)
+  let refs = 0;
+  let fpw = false;
+  if (blk >= 0) {
+    let at = blk;
+    for (;;) {
+      const e = checkInlineRef(line, at + 2);
+      if (e < 0) return fail(at + 2);
+      refs++;
+      if (checkedFpw) fpw = true;
+      if (e === n) break;
+      // `, blkref #`: checked by its punctuation and first letter; the reference itself is read in full
+      if (line.charCodeAt(e) !== COMMA || line.charCodeAt(e + 2) !== 98 || line.charCodeAt(e + 9) !== 35) return fail(e);
+      at = e;
+    }
   }
   return new WalRecordLine(
     line, recLen, totLen, xid, lsnHi, lsnLo, prevHi, prevLo,
-    refs,
+    blk < 0 ? -1 : blk + 2, refs, fpw,
     rmgrEnd, recLenStart, recLenEnd, totLenStart, totLenEnd, xidStart, xidEnd,
     lsnStart, lsnEnd, prevStart, prevEnd, typeStart, typeEnd, descStart, descEnd,
   );
-}
-
-const NO_REFS: BlockRef[] = [];
-Object.freeze(NO_REFS);
-
-/**
- * Reads one block reference starting at `blkref #` (offset i). Inline references print
- * ` FPW`; `-b` lines print ` (FPW); hole: …`. Sets scanEnd to the end of the reference.
- */
-function parseBlockRef(s: string, i: number, inline: boolean): BlockRef | undefined {
-  const start = i;
-  if (!(inline || at(s, i, BLKREF_C))) return undefined;
-  // the numbers are read with local loops: this runs for every reference of every record
-  let k = i + BLKREF.length;
-  let c = s.charCodeAt(k);
-  let id = 0;
-  const idStart = k;
-  while (c >= CH_0 && c <= CH_9) {
-    id = id * 10 + (c - CH_0);
-    c = s.charCodeAt(++k);
-  }
-  if (k === idStart || c !== 58 /* : */ || s.charCodeAt(k + 5) !== SPACE) return undefined;
-  const relStart = k + REL.length;
-  k = relStart;
-  c = s.charCodeAt(k);
-  let spcOid = 0;
-  while (c >= CH_0 && c <= CH_9) {
-    spcOid = spcOid * 10 + (c - CH_0);
-    c = s.charCodeAt(++k);
-  }
-  if (k === relStart || c !== SLASH) return undefined;
-  const dbStart = ++k;
-  c = s.charCodeAt(k);
-  let dbOid = 0;
-  while (c >= CH_0 && c <= CH_9) {
-    dbOid = dbOid * 10 + (c - CH_0);
-    c = s.charCodeAt(++k);
-  }
-  if (k === dbStart || c !== SLASH) return undefined;
-  const relNumStart = ++k;
-  c = s.charCodeAt(k);
-  let relNumber = 0;
-  while (c >= CH_0 && c <= CH_9) {
-    relNumber = relNumber * 10 + (c - CH_0);
-    c = s.charCodeAt(++k);
-  }
-  if (k === relNumStart) return undefined;
-  const relEnd = k;
-  i = relEnd;
-  let fork = 'main';
-  let forkStart = -1;
-  let forkEnd = -1;
-  if (s.charCodeAt(i + 1) === 102 /* f */ && s.charCodeAt(i + 4) === 107 /* k */ && s.charCodeAt(i + 5) === SPACE) {
-    forkStart = i + FORK.length;
-    fork = forkAt(s, forkStart);
-    forkEnd = forkStart + fork.length;
-    if (forkEnd === forkStart || s.charCodeAt(forkEnd) !== SPACE) return undefined;
-    i = forkEnd;
-  }
-  if (s.charCodeAt(i) !== SPACE || s.charCodeAt(i + 1) !== 98 /* b */ || s.charCodeAt(i + 4) !== SPACE) return undefined;
-  const blkStart = i + BLK.length;
-  k = blkStart;
-  c = s.charCodeAt(k);
-  let block = 0;
-  while (c >= CH_0 && c <= CH_9) {
-    block = block * 10 + (c - CH_0);
-    c = s.charCodeAt(++k);
-  }
-  if (k === blkStart) return undefined;
-  const blkEnd = k;
-  i = blkEnd;
-  let fpw = false;
-  let verify = false;
-  let fpwStart = -1;
-  let fpwEnd = -1;
-  let holeOffset = -1;
-  let holeLength = -1;
-  let saved = -1;
-  let method = '';
-  if (inline) {
-    if (s.charCodeAt(i) === SPACE && s.charCodeAt(i + 1) === 70 /* F */ && at(s, i, FPW_C)) {
-      fpw = true;
-      fpwStart = i + 1;
-      if (s.charCodeAt(i + 4) === SPACE && at(s, i, FPW_VERIFY_C)) {
-        verify = true;
-        i += FPW_VERIFY.length;
-      } else i += FPW.length;
-      fpwEnd = i;
-    }
-  } else if (at(s, i, FPW_DETAIL_C)) {
-    fpw = true;
-    fpwStart = i + 1;
-    i += FPW_DETAIL.length;
-    if (at(s, i, FOR_VERIFY_C)) {
-      verify = true;
-      i += FOR_VERIFY.length;
-    }
-    if (s.charCodeAt(i) !== RPAREN) return undefined;
-    fpwEnd = i + 1;
-    if (!at(s, i, HOLE_C)) return undefined;
-    holeOffset = decimal(s, i + HOLE.length);
-    if (holeOffset < 0 || !at(s, scanEnd, LENGTH_C)) return undefined;
-    holeLength = decimal(s, scanEnd + LENGTH.length);
-    if (holeLength < 0) return undefined;
-    i = scanEnd;
-    if (at(s, i, SAVED_C)) {
-      saved = decimal(s, i + SAVED.length);
-      if (saved < 0) return undefined;
-      i = scanEnd;
-      if (at(s, i, METHOD_C)) {
-        let e = i + METHOD.length;
-        while (e < contentEnd(s) && s.charCodeAt(e) !== SPACE) e++;
-        method = s.slice(i + METHOD.length, e);
-        i = e;
-      }
-    }
-  }
-  scanEnd = i;
-  return {
-    id, spcOid, dbOid, relNumber, fork, block, fpw, fpwForVerification: verify,
-    holeOffset, holeLength, compressionSaved: saved, compressionMethod: method,
-    start, end: i, relStart, relEnd, forkStart, forkEnd, blkStart, blkEnd, fpwStart, fpwEnd,
-  };
-}
-
-/** The fork name at i: the four known names without slicing, anything else up to the next blank. */
-function forkAt(s: string, i: number): string {
-  const c = s.charCodeAt(i);
-  if (c === 109 && s.charCodeAt(i + 4) === SPACE && s.startsWith('main', i)) return 'main';
-  if (c === 102 && s.charCodeAt(i + 3) === SPACE && s.startsWith('fsm', i)) return 'fsm';
-  if (c === 118 && s.charCodeAt(i + 2) === SPACE && s.charCodeAt(i + 1) === 109) return 'vm';
-  if (c === 105 && s.charCodeAt(i + 4) === SPACE && s.startsWith('init', i)) return 'init';
-  let e = i;
-  const n = contentEnd(s);
-  while (e < n && s.charCodeAt(e) !== SPACE) e++;
-  return s.slice(i, e);
 }

@@ -2,6 +2,7 @@
 // (start inclusive, end exclusive, in UTF-16 units of the line) of each of their parts, so an
 // editor can hover or highlight them without parsing again. Numbers are kept as plain numbers
 // (all are 32-bit unsigned in pg_waldump); LSNs as their two 32-bit halves, with bigint getters.
+import { inlineBlockRefs } from './blockRefScanner';
 
 export interface Span {
   readonly start: number;
@@ -57,8 +58,12 @@ export class WalRecordLine {
   declare readonly lsnLo: number;
   declare readonly prevHi: number;
   declare readonly prevLo: number;
-  /** Inline block references (the `-b` form puts them on the lines that follow). */
-  declare readonly blockRefs: readonly BlockRef[];
+  /** Offset of the first inline `blkref #`, or -1 when the line has none. */
+  declare readonly blockRefsStart: number;
+  /** How many inline block references the line has. */
+  declare readonly blockRefCount: number;
+  /** True when any block reference carries a full-page image. */
+  declare readonly hasFpw: boolean;
   /** Column ranges [start, end) of the parts; the rmgr name starts at column 6. */
   declare readonly rmgrEnd: number;
   declare readonly recLenStart: number;
@@ -86,7 +91,9 @@ export class WalRecordLine {
     lsnLo: number,
     prevHi: number,
     prevLo: number,
-    blockRefs: readonly BlockRef[],
+    blockRefsStart: number,
+    blockRefCount: number,
+    hasFpw: boolean,
     rmgrEnd: number,
     recLenStart: number,
     recLenEnd: number,
@@ -112,7 +119,9 @@ export class WalRecordLine {
     this.lsnLo = lsnLo;
     this.prevHi = prevHi;
     this.prevLo = prevLo;
-    this.blockRefs = blockRefs;
+    this.blockRefsStart = blockRefsStart;
+    this.blockRefCount = blockRefCount;
+    this.hasFpw = hasFpw;
     this.rmgrEnd = rmgrEnd;
     this.recLenStart = recLenStart;
     this.recLenEnd = recLenEnd;
@@ -158,10 +167,13 @@ export class WalRecordLine {
   get prevText(): string {
     return this.line.slice(this.prevStart, this.prevEnd);
   }
-  /** True when any block reference carries a full-page image. */
-  get hasFpw(): boolean {
-    for (const b of this.blockRefs) if (b.fpw) return true;
-    return false;
+  /**
+   * Inline block references (the `-b` form puts them on the lines that follow). The parser only
+   * checks them; each read of this property builds them anew from the line (a fraction of a
+   * microsecond), so keep the array when you need it more than once.
+   */
+  get blockRefs(): readonly BlockRef[] {
+    return this.blockRefsStart < 0 ? NO_REFS : inlineBlockRefs(this.line, this.blockRefsStart);
   }
   /** The type without a `+INIT` suffix. */
   get baseType(): string {
@@ -181,6 +193,8 @@ export class WalRecordLine {
     };
   }
 }
+
+const NO_REFS: readonly BlockRef[] = Object.freeze([]);
 
 /** A tab-indented `-b` line that belongs to the record line above it. */
 export interface BlockRefLine {

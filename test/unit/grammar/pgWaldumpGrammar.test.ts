@@ -111,6 +111,23 @@ describe('pg-waldump TextMate grammar', () => {
     assert.ok(has(scopesOf(row, 'COMMIT'), 'entity.name.function.record-type'));
   });
 
+  it('scopes every block reference and every desc key of long record lines, not only the first ones', () => {
+    // a full-page-image record of initdb with many block references
+    const fpi = line('pg17', 'waldump_seg1_initdb_lesson.txt', (x) => x.includes(', blkref #5: '));
+    const refs = [...fpi.matchAll(/blkref #(\d+): rel (\S+) blk (\d+)/g)];
+    assert.ok(refs.length > 5);
+    const t = tokens(grammar, fpi);
+    refs.forEach((m, k) => {
+      assert.ok(has(scopesOf(t, `blkref #${m[1] ?? ''}`), 'keyword.other.blkref'), `blkref #${k}`);
+      assert.ok(t.some((x) => x.text === m[3] && has(x.scopes, 'constant.numeric.block')), `blk of #${k}`);
+    });
+    assert.equal(t.filter((x) => x.text === 'FPW' && has(x.scopes, 'keyword.control.fpw')).length, (fpi.match(/ FPW/g) ?? []).length);
+    // a commit with a long list of invalidation messages: each `catcache N` is a key and its value
+    const commit = line('pg15', 'waldump_small_all.txt', (x) => (x.match(/catcache \d+/g) ?? []).length > 20);
+    const keys = tokens(grammar, commit).filter((x) => x.text === 'catcache' && has(x.scopes, 'variable.other.property'));
+    assert.equal(keys.length, (commit.match(/catcache \d+/g) ?? []).length);
+  });
+
   it('gives every record line of the dumps the rmgr and record type scopes', function () {
     this.timeout(60000);
     for (const [dir, file] of [['pg15', 'waldump_busy.txt'], ['pg17', 'waldump_seg1_initdb_lesson.txt']] as const) {
