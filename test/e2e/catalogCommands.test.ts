@@ -19,12 +19,12 @@ import { ProbackupError } from '../../src/core/probackup/probackupError';
 import { createProgressTracker } from '../../src/core/probackup/progress';
 import { run, runInvocation } from '../../src/core/process/runner';
 import type { RunOptions } from '../../src/core/process/runner';
-import { backupOptionsFrom } from '../../src/features/catalogs/backupPlan';
-import type { ServerTarget } from '../../src/features/catalogs/backupPlan';
-import { catalogLayoutProblem, readCatalog } from '../../src/features/catalogs/catalogReader';
-import { commandLine } from '../../src/features/catalogs/format';
-import { grantStatements, missingGrantsScript } from '../../src/features/catalogs/grantAdvice';
-import { restorePreflight } from '../../src/features/catalogs/restorePreflight';
+import { backupOptionsFrom } from '../../src/core/probackup/backupPlan';
+import type { ServerTarget } from '../../src/core/probackup/backupPlan';
+import { catalogLayoutProblem, readCatalog } from '../../src/core/probackup/catalogReader';
+import { commandLine } from '../../src/core/probackup/format';
+import { grantStatements, missingGrantsScript } from '../../src/core/probackup/grantAdvice';
+import { restorePreflight } from '../../src/core/probackup/restorePreflight';
 import { useCluster } from '../support/clusters';
 import { skipBecause } from '../support/skip';
 
@@ -184,5 +184,25 @@ describe('catalog commands: the STREAM lesson with the real pg_probackup (e2e)',
     } finally {
       await run(pgCtl, ['stop', '-D', target, '-m', 'fast', '-w'], { ...as, env });
     }
+  });
+
+  it('a catalog in a folder named with spaces and both quotes: init, add-instance, backup, the tree, and the copied command line', async () => {
+    const odd = path.join(work, `it's a "catalog"`);
+    await runInvocation(initCommand({ binary: binary!, catalog: odd }), as);
+    assert.equal(catalogLayoutProblem(odd), undefined, 'backups/ and wal/ exist under the odd name');
+    await runInvocation(addInstanceCommand({ binary: binary!, catalog: odd, instance: INSTANCE, pgdata: cluster.dataDir }), as);
+    const inv = backupCommand(backupOptionsFrom({ binary: binary!, catalog: odd, instance: INSTANCE, choices: { mode: 'FULL', stream: true, server: server(LESSON_BACKUP_ROLE) } }));
+    const out = await runInvocation(inv, as);
+    const r = await readCatalog(odd, binary!, as);
+    assert.ok(r.kind === 'ok', r.kind === 'error' ? r.message : '');
+    const m = r.model.instances.find((i) => i.instance === INSTANCE);
+    assert.equal(m?.byId.get(out.backupId)?.status, 'OK');
+    // The command line the extension shows and copies, pasted into a shell, names the same catalog.
+    const show = commandLine(showConfigCommand({ binary: binary!, catalog: odd, instance: INSTANCE }));
+    const pasted = await run('bash', ['-c', show], as);
+    assert.equal(pasted.exitCode, 0, pasted.stderr);
+    assert.equal((JSON.parse(pasted.stdout) as Record<string, string>)['pgdata'], cluster.dataDir);
+    const listed = await run('bash', ['-c', commandLine({ file: 'ls', args: [path.join(odd, 'backups', INSTANCE)] })], as);
+    assert.deepEqual(listed.stdout.trim().split('\n').sort(), [out.backupId, 'pg_probackup.conf'].sort(), 'the backup went into the odd-named catalog');
   });
 });

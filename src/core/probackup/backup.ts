@@ -118,7 +118,7 @@ export interface InstanceConfig {
   readonly raw: Readonly<Record<string, string>>;
 }
 
-const BACKUP_KEYS = new Set([
+export const BACKUP_KEYS: ReadonlySet<string> = new Set([
   'id', 'parent-backup-id', 'backup-mode', 'wal', 'compress-alg', 'compress-level', 'from-replica', 'block-size',
   'xlog-block-size', 'checksum-version', 'program-version', 'server-version', 'current-tli', 'parent-tli',
   'start-lsn', 'stop-lsn', 'start-time', 'end-time', 'recovery-xid', 'recovery-time', 'expire-time', 'data-bytes',
@@ -126,14 +126,15 @@ const BACKUP_KEYS = new Set([
   'content-crc', 'tablespace_map',
 ]);
 
-const TIMELINE_KEYS = new Set([
+export const TIMELINE_KEYS: ReadonlySet<string> = new Set([
   'tli', 'parent-tli', 'switchpoint', 'min-segno', 'max-segno', 'n-segments', 'size', 'zratio',
   'closest-backup-id', 'status', 'lost-segments', 'backups',
 ]);
 
-function extraKeys(raw: Record<string, unknown>, known: ReadonlySet<string>): Record<string, unknown> {
+/** The keys of raw that are not in known, with their values (for-in: no array of entries per object). */
+export function extraKeys(raw: Record<string, unknown>, known: ReadonlySet<string>): Record<string, unknown> {
   const extra: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(raw)) if (!known.has(k)) extra[k] = v;
+  for (const k in raw) if (Object.hasOwn(raw, k) && !known.has(k)) extra[k] = raw[k];
   return extra;
 }
 

@@ -108,10 +108,21 @@ export async function probeProbackups(candidates: readonly string[], options: Ru
 }
 
 /**
- * The binary built for this PostgreSQL major: the first (in candidate order) whose `--version`
- * names that major. pg_probackup refuses to back up a server of another major, so there is no
- * fallback to a near one.
+ * The binary built for this PostgreSQL major: among those whose `--version` names that major,
+ * one named for it (`pg_probackup-15`) first, else the first in candidate order. pg_probackup
+ * refuses to back up a server of another major, so there is no fallback to a near one.
  */
 export function pickForMajor(binaries: readonly ProbackupBinary[], major: number): ProbackupBinary | undefined {
-  return binaries.find((b) => b.version.server.major === major);
+  const built = binaries.filter((b) => b.version.server.major === major);
+  return built.find((b) => majorFromName(b.path) === major) ?? built[0];
+}
+
+/**
+ * A warning when a binary's name promises another major than its `--version` reports
+ * (`pg_probackup-16` built for PostgreSQL 15: a wrong link or a copied file), else undefined.
+ */
+export function nameMajorMismatch(b: ProbackupBinary): string | undefined {
+  const named = majorFromName(b.path);
+  if (named === undefined || named === b.version.server.major) return undefined;
+  return `${b.path} is named for PostgreSQL ${named} but reports PostgreSQL ${b.version.server.major} (pg_probackup ${b.version.program}); it is used for PostgreSQL ${b.version.server.major} only.`;
 }

@@ -78,16 +78,29 @@ function formatLsn(lsn: bigint): string {
 
 const usable = (b: Backup): boolean => b.status === 'OK' || b.status === 'DONE';
 
-function chainUsable(b: Backup, byId: ReadonlyMap<string, Backup>): boolean {
-  const seen = new Set<string>();
+/** Whether b and all its ancestors are usable down to a FULL; `known` remembers answers for the chain. */
+function chainUsable(b: Backup, byId: ReadonlyMap<string, Backup>, known: Map<string, boolean>): boolean {
+  const seen: Backup[] = [];
+  const onPath = new Set<string>();
   let cur: Backup | undefined = b;
+  let verdict = false; // a parent is missing, unless found otherwise below
   while (cur) {
-    if (seen.has(cur.id) || !usable(cur)) return false;
-    seen.add(cur.id);
-    if (cur.parentBackupId === undefined) return cur.mode === 'FULL';
+    const k = known.get(cur.id);
+    if (k !== undefined) {
+      verdict = k;
+      break;
+    }
+    if (onPath.has(cur.id) || !usable(cur)) break;
+    onPath.add(cur.id);
+    seen.push(cur);
+    if (cur.parentBackupId === undefined) {
+      verdict = cur.mode === 'FULL';
+      break;
+    }
     cur = byId.get(cur.parentBackupId);
   }
-  return false; // a parent is missing
+  for (const s of seen) known.set(s.id, verdict);
+  return verdict;
 }
 
 interface Span {
@@ -95,8 +108,19 @@ interface Span {
   readonly last: bigint;
 }
 
+const spansCache = new WeakMap<Timeline, { readonly segSize: number; readonly spans: readonly Span[] }>();
+
+/** heldSpans, computed once per timeline object (each backup asks again; timelines are immutable). */
+function heldSpans(t: Timeline, segSize: number): readonly Span[] {
+  const cached = spansCache.get(t);
+  if (cached?.segSize === segSize) return cached.spans;
+  const spans = computeHeldSpans(t, segSize);
+  spansCache.set(t, { segSize, spans });
+  return spans;
+}
+
 /** Segments [first, last] of a timeline that the archive holds, split by its lost intervals. */
-function heldSpans(t: Timeline, segSize: number): Span[] {
+function computeHeldSpans(t: Timeline, segSize: number): Span[] {
   const min = parseSegmentName(t.minSegno, segSize)?.segno;
   const max = parseSegmentName(t.maxSegno, segSize)?.segno;
   if (min === undefined || max === undefined) return [];
@@ -160,8 +184,9 @@ export function recoverableWindow(
   const seg = BigInt(segmentSize);
   const ranges: { range: RestorableRange; endLsn: bigint; recovery: number }[] = [];
   const missingWal: string[] = [];
+  const known = new Map<string, boolean>();
   for (const b of backups) {
-    if (!chainUsable(b, byId)) continue;
+    if (!chainUsable(b, byId, known)) continue;
     const start = b.startLsn !== undefined ? lsnToBigInt(b.startLsn) : undefined;
     const stop = b.stopLsn !== undefined ? lsnToBigInt(b.stopLsn) : undefined;
     const tli = b.timeline;

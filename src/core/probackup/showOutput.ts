@@ -1,10 +1,11 @@
 // Reads the JSON that `show`, `show --archive` and `show-config` print into domain objects.
 // Output that is not JSON, is cut short, or does not fit the schema gives a ProbackupError
 // with code 'invalid-output' and a message that says where it went wrong.
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { InstanceArchive, InstanceBackups, InstanceConfig } from './backup';
 import { backupFromRaw, instanceConfigFromRaw, timelineFromRaw } from './backup';
 import { ProbackupError } from './probackupError';
+import { fastShow, fastShowArchive } from './showFastPath';
 import { rawShowArchiveSchema, rawShowConfigSchema, rawShowSchema } from './showSchema';
 
 function readJson(text: string, what: string): unknown {
@@ -25,7 +26,7 @@ function looksTruncated(text: string): boolean {
   return (first === '[' && last !== ']') || (first === '{' && last !== '}');
 }
 
-function check<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {
+function check<S extends z.ZodMiniType>(schema: S, value: unknown, what: string): z.infer<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data as z.infer<S>;
   const issue = result.error.issues[0];
@@ -36,7 +37,10 @@ function check<S extends z.ZodType>(schema: S, value: unknown, what: string): z.
 
 /** `show --format=json` (with or without --instance / -i). */
 export function parseShowJson(text: string): InstanceBackups[] {
-  const raw = check(rawShowSchema, readJson(text, 'show'), 'show');
+  const json = readJson(text, 'show');
+  const fast = fastShow(json);
+  if (fast) return fast;
+  const raw = check(rawShowSchema, json, 'show');
   return raw.map((inst) => ({
     instance: inst.instance,
     backups: inst.backups.map((b) => backupFromRaw(inst.instance, b)),
@@ -45,7 +49,10 @@ export function parseShowJson(text: string): InstanceBackups[] {
 
 /** `show --archive --format=json`. */
 export function parseShowArchiveJson(text: string): InstanceArchive[] {
-  const raw = check(rawShowArchiveSchema, readJson(text, 'show --archive'), 'show --archive');
+  const json = readJson(text, 'show --archive');
+  const fast = fastShowArchive(json);
+  if (fast) return fast;
+  const raw = check(rawShowArchiveSchema, json, 'show --archive');
   return raw.map((inst) => ({
     instance: inst.instance,
     timelines: inst.timelines.map((t) => timelineFromRaw(inst.instance, t)),

@@ -4,8 +4,8 @@
 import * as vscode from 'vscode';
 import type { CompressAlgorithm } from '../../core/probackup/commandArgs';
 import type { BackupModeArg } from '../../core/probackup/dataCommands';
-import { BACKUP_MODES, choicesFromUnknown, isBackupMode, isCompressAlgorithm } from './backupPlan';
-import type { BackupChoices } from './backupPlan';
+import { BACKUP_MODES, choicesFromUnknown, isBackupMode, isCompressAlgorithm } from '../../core/probackup/backupPlan';
+import type { BackupChoices } from '../../core/probackup/backupPlan';
 import { Stop } from './commandContext';
 
 export interface BackupArgs {

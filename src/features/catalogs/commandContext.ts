@@ -11,8 +11,8 @@ import type { Services } from '../../platform/services';
 import type { CatalogTreeProvider } from './catalogTree';
 import { SET_PATH_COMMAND } from './catalogTree';
 import type { ProbackupRunner } from './probackupRunner';
-import { majorOf } from './probackupLocator';
-import type { ProbackupLocator } from './probackupLocator';
+import { majorOf } from '../../core/probackup/probackupLocator';
+import type { ProbackupLocator } from '../../core/probackup/probackupLocator';
 import { instanceOf, isTreeNode } from './treeNodes';
 import type { TreeNode } from './treeNodes';
 
@@ -121,7 +121,10 @@ export async function binaryFor(ctx: CatalogContext, catalog: string, instance?:
   requireTrust(ctx);
   const m = major ?? (instance !== undefined ? instanceMajor(await ctx.tree.instance(catalog, instance)) : undefined);
   const pick = await ctx.locator.pick(m);
-  if (pick.ok) return pick.binary;
+  if (pick.ok) {
+    if (pick.warning !== undefined) void vscode.window.showWarningMessage(pick.warning);
+    return pick.binary;
+  }
   const setPath = vscode.l10n.t('Set Path…');
   void vscode.window.showErrorMessage(pick.message, setPath).then((c) => {
     if (c === setPath) void vscode.commands.executeCommand(SET_PATH_COMMAND);

@@ -14,9 +14,9 @@ import type { ConnectionInfo } from '../../core/postgres/connection';
 import type { Log } from '../../platform/log';
 import { showError } from '../../platform/errors';
 import { withProgressSignal } from '../../platform/progress';
-import { commandLine, describeEnv } from './format';
-import { missingGrantsScript } from './grantAdvice';
-import { OperationLocks } from './operationLocks';
+import { commandLine, describeEnv } from '../../core/probackup/format';
+import { missingGrantsScript } from '../../core/probackup/grantAdvice';
+import { OperationLocks } from '../../core/probackup/operationLocks';
 
 export const CHECK_READINESS_COMMAND = 'pgBackupStudio.checkServerReadiness';
 

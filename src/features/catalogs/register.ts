@@ -10,7 +10,7 @@ import {
 } from './commands/catalogCommands';
 import { copyCommandLine, setBackup, setConfig, showBackup, showConfig } from './commands/inspectCommands';
 import { checkdb, deleteBackup, deleteExpired, merge } from './commands/maintenanceCommands';
-import { ProbackupLocator } from './probackupLocator';
+import { ProbackupLocator } from '../../core/probackup/probackupLocator';
 import { ProbackupRunner } from './probackupRunner';
 import { REPORT_SCHEME, ReportDocuments } from './reportDocuments';
 import { restore } from './restoreFlow';

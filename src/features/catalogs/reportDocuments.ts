@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { Backup, InstanceConfig } from '../../core/probackup/backup';
 import type { BackupNode } from '../../core/probackup/catalogModel';
 import { chainOf } from '../../core/probackup/catalogModel';
-import { formatTime } from './format';
+import { formatTime } from '../../core/probackup/format';
 import { backupRows } from './tooltips';
 
 export const REPORT_SCHEME = 'pgbackup-report';

@@ -12,8 +12,8 @@ import { askTarget, targetFromArg } from './commands/backupCommands';
 import type { TargetArg } from './commands/backupCommands';
 import type { CatalogContext } from './commandContext';
 import { binaryFor, confirmed, guarded, invoked, pickCatalog, pickInstance, runAsFor, Stop } from './commandContext';
-import { commandLine, formatTime } from './format';
-import { restorePreflight } from './restorePreflight';
+import { commandLine, formatTime } from '../../core/probackup/format';
+import { restorePreflight } from '../../core/probackup/restorePreflight';
 
 export interface RestoreArgs {
   readonly targetDir: string;

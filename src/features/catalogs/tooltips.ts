@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { Backup, Timeline } from '../../core/probackup/backup';
 import type { BackupNode } from '../../core/probackup/catalogModel';
 import type { RangeEnd, RecoverableWindow } from '../../core/probackup/recoverableWindow';
-import { formatBytes, formatTime } from './format';
+import { formatBytes, formatTime } from '../../core/probackup/format';
 
 function esc(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');

@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { isUsableStatus } from '../../core/probackup/catalogModel';
-import { formatBytes, formatTime } from './format';
+import { formatBytes, formatTime } from '../../core/probackup/format';
 import { backupTooltip, timelineTooltip, windowTooltip } from './tooltips';
 import type { BackupTreeNode, CatalogNode, InstanceNode, MessageNode, TimelineBackupNode, TimelineNode, TreeNode, WalArchiveNode, WindowNode } from './treeNodes';
 

@@ -1,7 +1,7 @@
 // The nodes of the Backups tree. Each carries its parent (for reveal) and what commands need.
 import type { Timeline } from '../../core/probackup/backup';
 import type { BackupNode, InstanceModel } from '../../core/probackup/catalogModel';
-import type { CatalogProblemCode } from './catalogReader';
+import type { CatalogProblemCode } from '../../core/probackup/catalogReader';
 
 interface Base {
   /** Stable id: the same node after a refresh keeps its expansion state. */

@@ -7,15 +7,15 @@ import { backupCommand, validateCommand, validationResults } from '../../../core
 import { logEvents } from '../../../core/probackup/logLines';
 import { isProbackupError } from '../../../core/probackup/probackupError';
 import type { ConnectionInfo } from '../../../core/postgres/connection';
-import { backupOptionsFrom } from '../backupPlan';
-import type { BackupChoices } from '../backupPlan';
+import { backupOptionsFrom } from '../../../core/probackup/backupPlan';
+import type { BackupChoices } from '../../../core/probackup/backupPlan';
 import { askBackupChoices, rememberChoices, rememberedChoices } from '../backupWizard';
 import type { BackupArgs } from '../backupWizard';
 import type { CatalogContext } from '../commandContext';
 import {
   binaryFor, guarded, instanceMajor, invoked, passwordFor, pickBackup, pickCatalog, pickConnection, pickInstance, runAsFor, Stop,
 } from '../commandContext';
-import { commandLine } from '../format';
+import { commandLine } from '../../../core/probackup/format';
 
 /** The backup ID a (failed or cancelled) backup log names. */
 export function backupIdInLog(stderr: string | undefined): string | undefined {

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { addInstanceCommand, delInstanceCommand, initCommand } from '../../../core/probackup/catalogCommands';
 import type { ConnectionInfo } from '../../../core/postgres/connection';
-import { catalogLayoutProblem } from '../catalogReader';
+import { catalogLayoutProblem } from '../../../core/probackup/catalogReader';
 import { SET_PATH_COMMAND } from '../catalogTree';
 import type { CatalogContext } from '../commandContext';
 import {

@@ -9,7 +9,7 @@ import { backupCommand, restoreCommand, validateCommand } from '../../../core/pr
 import type { BackupModeArg } from '../../../core/probackup/dataCommands';
 import type { CatalogContext } from '../commandContext';
 import { binaryFor, guarded, invoked, pickBackup, pickCatalog, pickInstance, runAsFor, Stop } from '../commandContext';
-import { commandLine } from '../format';
+import { commandLine } from '../../../core/probackup/format';
 import type { ReportDocuments } from '../reportDocuments';
 import { backupReport, configReport } from '../reportDocuments';
 

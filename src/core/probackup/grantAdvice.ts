@@ -1,7 +1,7 @@
 // The SQL a non-superuser backup role is missing when pg_probackup is refused a function:
 // REPLICATION for STREAM, and EXECUTE on the functions of the server's major (the list the
 // lesson gives). Shown by "Check Privileges" when the readiness checker is not installed.
-import { functionSignature, requiredFunctions } from '../../core/postgres/privileges';
+import { functionSignature, requiredFunctions } from '../postgres/privileges';
 
 /** A role name as SQL: bare when it is a plain lower-case identifier, else double-quoted. */
 export function sqlIdent(name: string): string {

@@ -1,7 +1,7 @@
 // What the backup wizard (or an argument object) chose, turned into the core builder's options.
 // Pure: the e2e tests build their backups through the same function the command uses.
-import type { BackupModeArg, BackupOptions } from '../../core/probackup/dataCommands';
-import type { CompressAlgorithm, ConnectionOptions } from '../../core/probackup/commandArgs';
+import type { BackupModeArg, BackupOptions } from './dataCommands';
+import type { CompressAlgorithm, ConnectionOptions } from './commandArgs';
 
 export const BACKUP_MODES: readonly BackupModeArg[] = ['FULL', 'DELTA', 'PAGE', 'PTRACK'];
 export const COMPRESS_ALGORITHMS: readonly CompressAlgorithm[] = ['none', 'zlib', 'pglz'];

@@ -1,10 +1,11 @@
 // Which pg_probackup to run: found once per setting value (core discovery: the setting, else
 // PATH), then picked per instance by the PostgreSQL major it was built for. Pure: no vscode.
-import { pickForMajor, probackupCandidates, probeProbackups } from '../../core/probackup/discovery';
-import type { ProbackupBinary, ProbeResult } from '../../core/probackup/discovery';
+import { nameMajorMismatch, pickForMajor, probackupCandidates, probeProbackups } from './discovery';
+import type { ProbackupBinary, ProbeResult } from './discovery';
 
 export type BinaryPick =
-  | { readonly ok: true; readonly binary: ProbackupBinary }
+  /** warning: the binary fits, but its name promises another major (see nameMajorMismatch). */
+  | { readonly ok: true; readonly binary: ProbackupBinary; readonly warning?: string }
   | { readonly ok: false; readonly reason: 'none' | 'wrong-major'; readonly message: string };
 
 export class ProbackupLocator {
@@ -45,9 +46,9 @@ export class ProbackupLocator {
           : `No pg_probackup found on PATH${why ? ` (${why})` : ''}. Set pgBackupStudio.probackup.path to its location.`,
       };
     }
-    if (major === undefined) return { ok: true, binary: found[0]! };
+    if (major === undefined) return withWarning(found[0]!);
     const fit = pickForMajor(found, major);
-    if (fit) return { ok: true, binary: fit };
+    if (fit) return withWarning(fit);
     const have = found.map((b) => `${b.path} (PostgreSQL ${b.version.server.major})`).join(', ');
     return {
       ok: false,
@@ -55,6 +56,11 @@ export class ProbackupLocator {
       message: `No pg_probackup built for PostgreSQL ${major}: found ${have}. pg_probackup only works with the major it was built for.`,
     };
   }
+}
+
+function withWarning(binary: ProbackupBinary): BinaryPick {
+  const warning = nameMajorMismatch(binary);
+  return warning === undefined ? { ok: true, binary } : { ok: true, binary, warning };
 }
 
 /** The PostgreSQL major a server-version text names: "15" → 15, "9.6" → 9.6, "15.4" → 15. */

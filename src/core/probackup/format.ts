@@ -1,7 +1,7 @@
 // Text helpers shared by the tree, tooltips, reports and command-line previews. No vscode here,
 // so the e2e tests can use the same code the commands do.
-import type { Invocation } from '../../core/process/runner';
-import { formatProbackupTime } from '../../core/probackup/timestamp';
+import type { Invocation } from '../process/runner';
+import { formatProbackupTime } from './timestamp';
 
 const UNITS = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'] as const;
 

@@ -4,7 +4,7 @@
 // (-I checksum / -I lsn) can bring up to date.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { runningPostmasterPid } from '../../core/probackup/restoreTarget';
+import { runningPostmasterPid } from './restoreTarget';
 
 export type RestorePreflight =
   /** Missing or empty: a plain restore goes ahead. */

@@ -4,14 +4,14 @@
 // would hide backups; only a failed `show --archive` leaves the backups and marks the archive.
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
-import { showArchiveCommand, showCommand } from '../../core/probackup/catalogCommands';
-import { buildCatalogModel } from '../../core/probackup/catalogModel';
-import type { CatalogModel } from '../../core/probackup/catalogModel';
-import { isProbackupError } from '../../core/probackup/probackupError';
-import type { ProbackupErrorCode } from '../../core/probackup/probackupError';
-import { parseShowArchiveJson, parseShowJson } from '../../core/probackup/showOutput';
-import type { RunOptions } from '../../core/process/runner';
-import { ProcessError, runInvocation } from '../../core/process/runner';
+import { showArchiveCommand, showCommand } from './catalogCommands';
+import { buildCatalogModel } from './catalogModel';
+import type { CatalogModel } from './catalogModel';
+import { isProbackupError } from './probackupError';
+import type { ProbackupErrorCode } from './probackupError';
+import { parseShowArchiveJson, parseShowJson } from './showOutput';
+import type { RunOptions } from '../process/runner';
+import { ProcessError, runInvocation } from '../process/runner';
 
 export type CatalogProblemCode = 'missing' | 'not-a-catalog' | 'no-binary' | 'untrusted' | ProbackupErrorCode | 'process';
 
