@@ -1,6 +1,7 @@
 // Wires the catalog feature: the Backups tree, its watcher-driven refresh, and every
 // pg_probackup command (each takes an optional argument object and returns a result object).
 import * as vscode from 'vscode';
+import { openTimelineWal, showBackupWal } from './commands/walCommands';
 import type { Services } from '../../platform/services';
 import { CatalogTreeProvider, SET_PATH_COMMAND } from './catalogTree';
 import type { CatalogContext } from './commandContext';
@@ -45,6 +46,8 @@ export function register(context: vscode.ExtensionContext, services: Services): 
     ['pgBackupStudio.checkdb', checkdb(ctx)],
     ['pgBackupStudio.openLog', openLog(ctx)],
     ['pgBackupStudio.copyCommandLine', copyCommandLine(ctx)],
+    ['pgBackupStudio.showBackupWal', showBackupWal()],
+    ['pgBackupStudio.openTimelineWal', openTimelineWal()],
     [SET_PATH_COMMAND, setProbackupPath(ctx)],
     ...internalCommands(ctx),
   ];
