@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import * as vscode from 'vscode';
-import { activateExtension, screenshot, sleep } from './support/host';
+import { activateExtension, screenshot, sleep, waitFor } from './support/host';
 
 interface Ok {
   ok: true;
@@ -144,6 +144,23 @@ describe('extension host: sandbox cluster', function () {
     assert.equal(path.dirname(segment), path.join(made.dataDir, 'pg_wal'));
     assert.match(path.basename(segment), /^[0-9A-F]{24}$/);
     assert.equal(readFileSync(segment).length, 16 * 1024 * 1024, 'a whole 16 MB segment');
+    const dump = await waitFor('the WAL viewer to show the segment', () =>
+      vscode.window.visibleTextEditors.find((e) => e.document.languageId === 'pg-waldump' && /^rmgr: XLOG /m.test(e.document.getText())));
+    assert.match(dump.document.getText(), /lsn: 0\/0[0-9A-F]+, prev /);
+
+    // The grants step: the checker finds what the backup role lacks, applies it, and finds nothing more.
+    type Check = { missingGrants: string[]; applied?: boolean; error?: { message: string } };
+    const live = { connectionName: made.connectionName, role: 'backup_user', show: false };
+    const before = await vscode.commands.executeCommand<Check>('pgBackupStudio.checkServerReadiness', live);
+    assert.equal(before.error, undefined, before.error?.message);
+    assert.ok(before.missingGrants.some((g) => /pg_backup_start\(text, boolean\)/.test(g)), before.missingGrants.join('\n'));
+    assert.ok(before.missingGrants.some((g) => /REPLICATION/.test(g)), before.missingGrants.join('\n'));
+    const applied = await vscode.commands.executeCommand<Check>('pgBackupStudio.applyMissingGrants', { ...live, confirm: true });
+    assert.equal(applied.error, undefined, applied.error?.message);
+    assert.deepEqual(applied.missingGrants, [], 'nothing is missing after Apply');
+    const granted = await sql<{ repl: boolean; start: boolean }>(backup.port, backup.user, backup.database,
+      "SELECT (SELECT rolreplication FROM pg_roles WHERE rolname = current_user) AS repl, has_function_privilege('pg_backup_start(text, boolean)', 'EXECUTE') AS start");
+    assert.deepEqual(granted[0], { repl: true, start: true }, 'the server itself says the role may now back up');
 
     // The walkthrough with the first steps done, and the sandbox in the status bar.
     await vscode.commands.executeCommand('pgBackupStudio.walkthrough.open');

@@ -87,6 +87,10 @@ export function classifyError(e: unknown, t: LiveTarget): LiveCheckError {
     return new LiveCheckError('unreachable', `cannot reach ${where(t)}: ${message}`);
   }
   if (code === '28P01' || code === '28000') return new LiveCheckError('auth', `login to ${where(t)} as "${t.user}" failed: ${message}`, code);
+  // The pg client's own words when the server asks for a password and none was given.
+  if (/client password must be a (non-empty )?string|^Password must be a string/i.test(message)) {
+    return new LiveCheckError('auth', `${where(t)} asks "${t.user}" for a password, and none was given`);
+  }
   return new LiveCheckError('query', `${where(t)}: ${message}`, code || undefined);
 }
 

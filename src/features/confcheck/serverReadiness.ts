@@ -69,10 +69,24 @@ export class ServerReadiness {
     return chosen.c;
   }
 
-  private async target(c: ConnectionInfo, arg: ReadinessArgs | undefined): Promise<LiveTarget> {
-    const password = arg?.password ?? await this.services.connections.passwordOrAsk(c);
-    if (password === undefined) throw new Stop();
-    return { host: c.host, port: c.port, user: c.user, database: c.database, ...(password === '' ? {} : { password }) };
+  /**
+   * Connects with the given or stored password, or with none; a password is asked for only when
+   * the server says it needs one (a sandbox with trust authentication never prompts).
+   */
+  private async checked(c: ConnectionInfo, arg: ReadinessArgs | undefined): Promise<{ target: LiveTarget; result: LiveCheckResult }> {
+    const base = { host: c.host, port: c.port, user: c.user, database: c.database };
+    const known = arg?.password ?? await this.services.connections.password(c);
+    const target: LiveTarget = { ...base, ...(known ? { password: known } : {}) };
+    try {
+      return { target, result: await this.check(c, target, arg) };
+    } catch (e) {
+      if (!(e instanceof LiveCheckError && e.kind === 'auth') || arg?.password !== undefined) throw e;
+      if (known !== undefined) await this.services.connections.forgetPassword(c);
+      const typed = await this.services.connections.passwordOrAsk(c);
+      if (typed === undefined) throw new Stop();
+      const retry: LiveTarget = { ...base, ...(typed === '' ? {} : { password: typed }) };
+      return { target: retry, result: await this.check(c, retry, arg) };
+    }
   }
 
   private async check(c: ConnectionInfo, t: LiveTarget, arg: ReadinessArgs | undefined): Promise<LiveCheckResult> {
@@ -120,7 +134,7 @@ export class ServerReadiness {
   checkServerReadiness(arg?: ReadinessArgs): Promise<ReadinessOutcome> {
     return this.guarded(async (a) => {
       const c = await this.connection(a);
-      const result = await this.check(c, await this.target(c, a), a);
+      const { result } = await this.checked(c, a);
       const outcome = this.publish(c, result, [], a);
       if (result.missingGrants.length > 0) void this.offer(c, a);
       else if (result.findings.length === 0) void vscode.window.showInformationMessage(vscode.l10n.t('{0} is ready for pg_probackup.', c.name));
@@ -142,7 +156,7 @@ export class ServerReadiness {
   openGrantScript(arg?: ReadinessArgs): Promise<ReadinessOutcome> {
     return this.guarded(async (a) => {
       const c = await this.connection(a);
-      const result = await this.check(c, await this.target(c, a), a);
+      const { result } = await this.checked(c, a);
       const outcome = this.publish(c, result, [], { ...a, show: false });
       if (result.grantScript === '') {
         void vscode.window.showInformationMessage(vscode.l10n.t('Role "{0}" on {1} has every privilege pg_probackup needs.', result.role, c.name));
@@ -158,8 +172,7 @@ export class ServerReadiness {
   applyMissingGrants(arg?: ReadinessArgs): Promise<ReadinessOutcome> {
     return this.guarded(async (a) => {
       const c = await this.connection(a);
-      const t = await this.target(c, a);
-      const before = await this.check(c, t, a);
+      const { target: t, result: before } = await this.checked(c, a);
       if (before.missingGrants.length === 0) {
         void vscode.window.showInformationMessage(vscode.l10n.t('Role "{0}" on {1} has every privilege pg_probackup needs.', before.role, c.name));
         return this.publish(c, before, [], a);
