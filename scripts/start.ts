@@ -86,6 +86,8 @@ async function main(): Promise<void> {
   const port = Number(process.env['PGBS_PORT'] ?? (await pickPort()));
   const server = spawn(node24, [codeServer, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry',
     '--disable-update-check', '--disable-getting-started-override', '--ignore-last-opened',
+    // The workspace is the sandbox this script just made: trusted, so the extension may run programs.
+    '--disable-workspace-trust',
     '--user-data-dir', userData, '--extensions-dir', extensions, workspace], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   server.stdout?.on('data', (d: Buffer) => { log += d.toString(); });

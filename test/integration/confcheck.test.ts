@@ -1,11 +1,15 @@
 // The readiness checker in a real extension host, on the sample postgresql.conf and pg_hba.conf
 // of the test workspace (the e2e suite shows PostgreSQL accepts that pg_hba.conf): language ids,
 // diagnostics, the quick fixes that remove them, and the hover on a parameter. Expectations
-// come from the sample files' text and from the lesson's pg_hba.conf line, not from the checker.
+// come from the sample files' text, from the lesson's pg_hba.conf line and from the postgres
+// binary itself (`--describe-config`), not from the checker.
 import * as assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { programPath } from '../../src/core/postgres/installations';
+import { run } from '../../src/core/process/runner';
+import { installationFor } from '../support/clusters';
 import { activateExtension, screenshot, waitFor } from './support/host';
 
 function sample(name: string): vscode.Uri {
@@ -96,6 +100,14 @@ describe('readiness checker in the editor', function () {
     assert.match(text, /PostgreSQL 17/); // the sample's PG_VERSION
     for (const v of ['minimal', 'replica', 'logical']) assert.match(text, new RegExp(v));
     assert.match(text, /restart/); // wal_level takes effect only at server start
+    // First the server's own description, as the postgres binary of that major prints it.
+    const pg17 = await installationFor(17);
+    const described = (await run(programPath(pg17, 'postgres'), ['--describe-config'], { env: pg17.env })).stdout;
+    const walLevel = described.split('\n').map((l) => l.split('\t')).find((f) => f[0] === 'wal_level');
+    const shortDesc = walLevel?.[7] ?? '';
+    assert.match(shortDesc, /WAL/);
+    assert.ok(text.includes(shortDesc), `${shortDesc} in ${text}`);
+    assert.ok(text.indexOf(shortDesc) < text.indexOf('minimal'), 'the description comes before the facts');
     const sb = doc.getText().split('\n').findIndex((l) => l.startsWith('shared_buffers'));
     const sbHover = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(sb, 2));
     const sbText = sbHover.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');

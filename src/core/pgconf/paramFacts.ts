@@ -1,6 +1,10 @@
 // Facts about server parameters per major version, generated from pg_settings of real
 // servers by scripts/gen-pg-settings.ts. A major without its own file borrows the nearest
-// one and says so (`exact: false`).
+// one and says so (`exact: false`). Descriptions (the server's own category, short and extra
+// text) are kept once in descriptions.json, with the text of the newest major that has the
+// parameter; a major's `desc` holds only what differs there: [category index, short, extra],
+// null or a missing element keeping the shared part, "" for an extra text the major lacks.
+import descriptions from './params/descriptions.json';
 import pg13 from './params/pg13.json';
 import pg14 from './params/pg14.json';
 import pg15 from './params/pg15.json';
@@ -19,6 +23,12 @@ export interface ParamFact {
   readonly max: number | null;
   readonly enumvals: readonly string[] | null;
   readonly boot: string | null;
+  /** pg_settings.category, e.g. "Write-Ahead Log / Settings". */
+  readonly category: string;
+  /** pg_settings.short_desc. */
+  readonly shortDesc: string;
+  /** pg_settings.extra_desc, null when the server has none. */
+  readonly extraDesc: string | null;
 }
 
 export interface ParamFacts {
@@ -33,9 +43,26 @@ export interface ParamFacts {
 }
 
 type Row = [string, string, string | null, string | null, string | null, string[] | null, string | null];
-interface DataFile { major: number; version: string; params: Record<string, Row> }
+type DescRow = [number, string, string?];
+type DescDiff = [(number | null)?, (string | null)?, (string | null)?];
+interface DataFile { major: number; version: string; params: Record<string, Row>; desc?: Record<string, DescDiff> }
+interface SharedDescriptions { categories: string[]; params: Record<string, DescRow> }
 
 const DATA: readonly DataFile[] = [pg13, pg14, pg15, pg16, pg17, pg18] as unknown as DataFile[];
+const SHARED = descriptions as unknown as SharedDescriptions;
+
+type Description = Pick<ParamFact, 'category' | 'shortDesc' | 'extraDesc'>;
+
+function description(name: string, diff: DescDiff | undefined): Description {
+  const base = SHARED.params[name];
+  const [c, short, extra] = diff ?? [];
+  const category = c ?? base?.[0];
+  return {
+    category: category === undefined ? '' : SHARED.categories[category] ?? '',
+    shortDesc: short ?? base?.[1] ?? '',
+    extraDesc: extra === undefined || extra === null ? base?.[2] ?? null : extra === '' ? null : extra,
+  };
+}
 
 const cache = new Map<number, ParamFacts>();
 
@@ -52,6 +79,7 @@ function build(d: DataFile, major: number): ParamFacts {
       max: max === null ? null : Number(max),
       enumvals,
       boot,
+      ...description(name, d.desc?.[name]),
     });
   }
   return { major, sourceMajor: d.major, sourceVersion: d.version, exact: d.major === major, params };

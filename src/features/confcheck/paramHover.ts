@@ -1,6 +1,7 @@
-// Hover on a parameter name (or its value) in postgresql.conf: type, default, unit, range or
-// enum values, and whether a reload or a restart applies it, for the major the file belongs to;
-// plus what it means for pg_probackup for the parameters backups depend on.
+// Hover on a parameter name (or its value) in postgresql.conf: the server's own description of
+// it, then its category, type, default, unit, range or enum values, and whether a reload or a
+// restart applies it, for the major the file belongs to; plus what it means for pg_probackup
+// for the parameters backups depend on.
 import * as vscode from 'vscode';
 import { parseConfText } from '../../core/pgconf/confParser';
 import type { ParamFact } from '../../core/pgconf/paramFacts';
@@ -32,10 +33,18 @@ function contextText(context: string): string {
   }
 }
 
+/** Plain text made literal in markdown (descriptions hold `*`, `_`, quotes and the like). */
+function mdText(text: string): string {
+  return text.replace(/[\\`*_[\]<>|~#]/g, (c) => `\\${c}`);
+}
+
 /** The hover text of a parameter, as markdown. */
 export function describeParam(fact: ParamFact, major: number, sourceMajor: number): string {
   const lines: string[] = [`**${fact.name}** — PostgreSQL ${major}${sourceMajor === major ? '' : ` (facts of ${sourceMajor})`}`, ''];
+  const description = [fact.shortDesc, fact.extraDesc ?? ''].filter((t) => t !== '').map(mdText).join(' ');
+  if (description !== '') lines.push(description, '');
   const unit = fact.unit === null ? '' : ` ${fact.unit}`;
+  if (fact.category !== '') lines.push(`- category: ${mdText(fact.category)}`);
   lines.push(`- type: ${fact.vartype}${fact.unit === null ? '' : ` (unit ${fact.unit})`}`);
   lines.push(`- default: ${fact.boot === null || fact.boot === '' ? '*(empty)*' : `\`${fact.boot}\`${unit}`}`);
   if (fact.min !== null && fact.max !== null) lines.push(`- range: ${fact.min} … ${fact.max}${unit}`);
