@@ -1,9 +1,12 @@
 // Runs one executable with an argv array (never a shell string), streams its output by line,
 // and ends the whole process tree on cancellation: SIGINT first (pg_probackup then marks its
 // backup ERROR itself), SIGTERM and SIGKILL only if the group outlives the grace periods.
+// A password reaches the child only through its environment; its value (and any other secret
+// named in the options) is hidden in stderr, in the stderr lines and in our own error messages.
 import { constants as osConstants } from 'node:os';
 import { execa } from 'execa';
 import { splitLines } from './lines';
+import { redact, secretsOf } from './redact';
 
 export type ProcessErrorCode = 'not-found' | 'not-executable' | 'exit' | 'cancelled' | 'spawn';
 
@@ -36,6 +39,13 @@ export interface RunOptions {
   /** Run as another OS user (uid/gid), e.g. an unprivileged user for initdb when we are root. */
   readonly uid?: number;
   readonly gid?: number;
+  /**
+   * More values to hide (besides the value of PGPASSWORD in `env`): replaced by *** in stderr,
+   * the stderr lines and error messages. Stdout is the program's data and is left as it is.
+   */
+  readonly secrets?: readonly string[];
+  /** Called once the program has started, with its pid (also its process group id). */
+  readonly onSpawn?: (pid: number) => void;
 }
 
 export interface RunResult {
@@ -59,8 +69,10 @@ export interface Invocation<T> {
 const DEFAULT_GRACE_MS = 5000;
 
 export async function run(file: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  const secrets = secretsOf(options.env, options.secrets);
+  const hide = (text: string): string => redact(text, secrets);
   if (options.signal?.aborted) {
-    throw new ProcessError('cancelled', `${file} was cancelled before it started`, file, undefined, '');
+    throw new ProcessError('cancelled', hide(`${file} was cancelled before it started`), file, undefined, '');
   }
   const started = performance.now();
   const collect = options.collectStdout ?? true;
@@ -80,10 +92,34 @@ export async function run(file: string, args: readonly string[], options: RunOpt
     ...(options.gid !== undefined ? { gid: options.gid } : {}),
   });
 
+  let cancelled = false;
+  const timers: NodeJS.Timeout[] = [];
+  const onAbort = (): void => {
+    if (cancelled) return;
+    cancelled = true;
+    const grace = options.graceMs ?? DEFAULT_GRACE_MS;
+    killGroup(child.pid, 'SIGINT');
+    timers.push(setTimeout(() => killGroup(child.pid, 'SIGTERM'), grace));
+    timers.push(setTimeout(() => killGroup(child.pid, 'SIGKILL'), grace * 2));
+  };
+  // A callback that throws must not leave the program running, nor become an uncaught exception
+  // in a stream handler: the run is cancelled and rejects with that error once the program ended.
+  let callbackError: { readonly error: unknown } | undefined;
+  const guarded = (fn: ((line: string) => void) | undefined) => (line: string): void => {
+    if (!fn || callbackError) return;
+    try {
+      fn(line);
+    } catch (error) {
+      callbackError = { error };
+      onAbort();
+    }
+  };
+
   const out: string[] = [];
   const err: string[] = [];
-  const stdoutLines = splitLines((line) => options.onStdoutLine?.(line));
-  const stderrLines = splitLines((line) => options.onStderrLine?.(line));
+  const stdoutLines = splitLines(guarded(options.onStdoutLine));
+  const onErrLine = guarded(options.onStderrLine);
+  const stderrLines = splitLines((line) => onErrLine(hide(line)));
   child.stdout?.setEncoding('utf8');
   child.stderr?.setEncoding('utf8');
   child.stdout?.on('data', (chunk: string) => {
@@ -95,16 +131,16 @@ export async function run(file: string, args: readonly string[], options: RunOpt
     if (options.onStderrLine) stderrLines.push(chunk);
   });
 
-  let cancelled = false;
-  const timers: NodeJS.Timeout[] = [];
-  const onAbort = (): void => {
-    cancelled = true;
-    const grace = options.graceMs ?? DEFAULT_GRACE_MS;
-    killGroup(child.pid, 'SIGINT');
-    timers.push(setTimeout(() => killGroup(child.pid, 'SIGTERM'), grace));
-    timers.push(setTimeout(() => killGroup(child.pid, 'SIGKILL'), grace * 2));
-  };
   options.signal?.addEventListener('abort', onAbort, { once: true });
+  // After the listener, so that a cancel from inside onSpawn is not missed.
+  if (child.pid !== undefined && options.onSpawn) {
+    try {
+      options.onSpawn(child.pid);
+    } catch (error) {
+      callbackError = { error };
+      onAbort();
+    }
+  }
   // Once the leader has exited after a cancel, what is left of its group must not hold the pipes open.
   child.on('exit', () => {
     if (cancelled) killGroup(child.pid, 'SIGKILL');
@@ -114,12 +150,16 @@ export async function run(file: string, args: readonly string[], options: RunOpt
     const result = await child;
     stdoutLines.end();
     stderrLines.end();
-    const stderr = err.join('');
+    if (callbackError) throw callbackError.error;
+    const stderr = hide(err.join(''));
     // No exit code and no signal: the program never ran (missing, not executable, ...).
     const failure = result.exitCode === undefined && result.signal === undefined && !cancelled
       ? spawnFailure(file, result.code, result.message, stderr)
       : undefined;
-    if (failure) throw failure;
+    if (failure) {
+      failure.message = hide(failure.message);
+      throw failure;
+    }
     return {
       file,
       args,
@@ -137,8 +177,15 @@ export async function run(file: string, args: readonly string[], options: RunOpt
 
 /** Runs an invocation and parses its result. */
 export async function runInvocation<T>(inv: Invocation<T>, options: RunOptions = {}): Promise<T> {
-  const result = await run(inv.file, inv.args, { ...options, env: { ...inv.env, ...options.env } });
-  return inv.parse(result);
+  const env = { ...inv.env, ...options.env };
+  const result = await run(inv.file, inv.args, { ...options, env });
+  try {
+    return inv.parse(result);
+  } catch (e) {
+    // A parser may quote the output in its message; the secrets stay hidden there too.
+    if (e instanceof Error) e.message = redact(e.message, secretsOf(env, options.secrets));
+    throw e;
+  }
 }
 
 function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
