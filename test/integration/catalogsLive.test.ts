@@ -200,6 +200,13 @@ describe('catalogs: commands with the real pg_probackup', function () {
   });
 
   it('deleteBackup previews with --dry-run, then deletes; delInstance removes the instance', async () => {
+    // Without an explicit confirmation (the modal is not answered), nothing is deleted.
+    const unconfirmed = await exec('deleteBackup', { catalog, instance, backupId: cancelledId, osUser });
+    assert.equal(unconfirmed.ok, false);
+    assert.ok(existsSync(path.join(catalog, 'backups', instance, cancelledId, 'backup.control')), 'the backup is still there');
+    const keptInstance = await exec('delInstance', { catalog, instance, osUser });
+    assert.equal(keptInstance.ok, false);
+    assert.ok(existsSync(path.join(catalog, 'backups', instance)), 'the instance is still there');
     const d = await exec('deleteBackup', { catalog, instance, backupId: cancelledId, confirm: true, osUser });
     assert.equal(d.ok, true, d.message);
     assert.deepEqual(d['preview'], [cancelledId]);
