@@ -186,7 +186,13 @@ export function restoreCommand(o: RestoreOptions): Invocation<RestoreOutcome> {
   if (o.targetAction !== undefined) args.push(`--recovery-target-action=${o.targetAction}`);
   if (o.restoreCommand !== undefined) args.push(`--restore-command=${o.restoreCommand}`);
   args.push(...flag(o.asReplica, '-R'));
-  if (o.primaryConninfo !== undefined) args.push(`--primary-conninfo=${o.primaryConninfo}`);
+  if (o.primaryConninfo !== undefined) {
+    // Every argv element is visible to all users of the machine (/proc/*/cmdline).
+    if (/(^|[\s'"])password\s*=/i.test(o.primaryConninfo)) {
+      throw new RangeError('a password in primary_conninfo would be visible in the process list: put it in the standby\'s .pgpass file instead');
+    }
+    args.push(`--primary-conninfo=${o.primaryConninfo}`);
+  }
   if (o.primarySlotName !== undefined) args.push(`--primary-slot-name=${o.primarySlotName}`);
   if (o.incrementalMode !== undefined) args.push('-I', o.incrementalMode);
   args.push(...flag(o.force, '--force'), ...flag(o.noValidate, '--no-validate'), ...flag(o.skipBlockValidation, '--skip-block-validation'));
