@@ -15,23 +15,9 @@ import { ProbackupError } from '../../src/core/probackup/probackupError';
 import { parseProgressLine } from '../../src/core/probackup/progress';
 import { runInvocation } from '../../src/core/process/runner';
 import { useCluster } from '../support/clusters';
-import { isAlive } from '../support/proc';
+import { groupMembers, isAlive } from '../support/proc';
 import { skipBecause } from '../support/skip';
 
-function groupMembers(pgid: number): number[] {
-  const out: number[] = [];
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[2]) === pgid && fields[0] !== 'Z') out.push(Number(d));
-    } catch {
-      // gone
-    }
-  }
-  return out;
-}
 
 function probackupProcessesFor(catalog: string): number[] {
   const out: number[] = [];

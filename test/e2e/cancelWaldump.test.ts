@@ -10,23 +10,8 @@ import { programPath } from '../../src/core/postgres/installations';
 import { run } from '../../src/core/process/runner';
 import type { RunResult } from '../../src/core/process/runner';
 import { useCluster } from '../support/clusters';
-import { isAlive } from '../support/proc';
+import { groupMembers, isAlive } from '../support/proc';
 
-/** Live (not zombie) processes whose process group is `pgid`. */
-function groupMembers(pgid: number): number[] {
-  const out: number[] = [];
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[2]) === pgid && fields[0] !== 'Z') out.push(Number(d));
-    } catch {
-      // gone
-    }
-  }
-  return out;
-}
 
 /** Live processes running `binary` with `needle` among their arguments. */
 function processesOf(binary: string, needle: string): number[] {

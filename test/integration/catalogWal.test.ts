@@ -2,17 +2,12 @@
 // node its archived segments. The recorded catalogs hold metadata only, so the viewer must
 // answer that the WAL is not there, naming the backup's range read from the recorded JSON.
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { fixture } from '../support/paths';
 import { activateExtension } from './support/host';
+import { ARCHIVE, LESSON, loadRecordedCatalogs, readRecorded as read, removeRecordedCatalogs } from './support/recordedCatalogs';
 
-const PB = 'pg_probackup-2.5.16-pg15';
-const LESSON = fixture(PB, 'catalog-metadata', 'catalog');
-const ARCHIVE = fixture(PB, 'catalog-metadata', 'cat2');
 type Node = { kind: string; id: string };
 type Result = { ok?: boolean; code?: string; message?: string };
-const read = (...p: string[]): string => readFileSync(fixture(PB, ...p), 'utf8');
 const children = (n?: Node): Thenable<Node[]> => vscode.commands.executeCommand<Node[]>('pgBackupStudio.catalogs.getChildren', n);
 
 async function find(parent: Node | undefined, pred: (n: Node) => boolean, what: string): Promise<Node> {
@@ -24,15 +19,9 @@ async function find(parent: Node | undefined, pred: (n: Node) => boolean, what: 
 describe('catalogs: WAL of a backup and of a timeline', () => {
   before(async () => {
     await activateExtension();
-    await vscode.commands.executeCommand('pgBackupStudio.catalogs.loadJson', { catalog: LESSON, show: read('lesson', 'show2.json'), archive: read('lesson', 'show_archive.json') });
-    await vscode.commands.executeCommand('pgBackupStudio.catalogs.loadJson', {
-      catalog: ARCHIVE, show: read('archive-mode', 'show_after_corrupt.json'), archive: read('archive-mode', 'show_archive.json'),
-    });
+    await loadRecordedCatalogs();
   });
-  after(async () => {
-    await vscode.commands.executeCommand('pgBackupStudio.removeCatalog', { catalog: LESSON });
-    await vscode.commands.executeCommand('pgBackupStudio.removeCatalog', { catalog: ARCHIVE });
-  });
+  after(removeRecordedCatalogs);
 
   it('asks the viewer for the backup\'s own start LSN and timeline', async () => {
     const shown = JSON.parse(read('lesson', 'show2.json')) as { backups: { id: string; status: string; 'start-lsn': string; 'current-tli': number }[] }[];

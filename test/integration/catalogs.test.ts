@@ -2,21 +2,18 @@
 // catalogs (the lesson's, and the archive-mode one after a data file was corrupted). The
 // expectations are read from the fixture JSON itself here, not from the extension's model.
 import * as assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { fixture } from '../support/paths';
 import { activateExtension, screenshot, sleep, waitFor } from './support/host';
+import { ARCHIVE, LESSON, loadRecordedCatalogs, readRecorded, removeRecordedCatalogs } from './support/recordedCatalogs';
 
-const PB = 'pg_probackup-2.5.16-pg15';
-const LESSON = fixture(PB, 'catalog-metadata', 'catalog');
-const ARCHIVE = fixture(PB, 'catalog-metadata', 'cat2');
 
 interface RawBackup { id: string; 'parent-backup-id'?: string; status: string; 'backup-mode': string; wal: string; 'recovery-time'?: string; 'start-time': string }
 interface RawTimeline { tli: number; 'min-segno': string; 'max-segno': string; 'n-segments': number; status: string; backups: RawBackup[] }
 
-const read = (...p: string[]): string => readFileSync(fixture(PB, ...p), 'utf8');
+const read = readRecorded;
 const rawShow = (...p: string[]): { instance: string; backups: RawBackup[] }[] => JSON.parse(read(...p)) as { instance: string; backups: RawBackup[] }[];
 
 /** The tree's node objects are opaque to the test; it asks the extension for children and items. */
@@ -69,15 +66,11 @@ describe('catalogs: the Backups tree from recorded catalogs', () => {
 
   before(async () => {
     api = await activateExtension();
-    await vscode.commands.executeCommand('pgBackupStudio.catalogs.loadJson', { catalog: LESSON, show: read('lesson', 'show2.json'), archive: read('lesson', 'show_archive.json') });
-    await vscode.commands.executeCommand('pgBackupStudio.catalogs.loadJson', {
-      catalog: ARCHIVE, show: read('archive-mode', 'show_after_corrupt.json'), archive: read('archive-mode', 'show_archive.json'),
-    });
+    await loadRecordedCatalogs();
   });
 
   after(async () => {
-    await vscode.commands.executeCommand('pgBackupStudio.removeCatalog', { catalog: LESSON });
-    await vscode.commands.executeCommand('pgBackupStudio.removeCatalog', { catalog: ARCHIVE });
+    await removeRecordedCatalogs();
   });
 
   it('nests every incremental backup under its parent, with the status of show', async () => {
