@@ -63,6 +63,11 @@ function sleepSync(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
+/** A process that exists and is not a zombie waiting for its parent (a stopped postmaster may linger as one). */
+export function processAlive(pid: number): boolean {
+  return pidExists(pid) && !isZombie(pid);
+}
+
 function isZombie(pid: number): boolean {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -77,7 +82,7 @@ function isZombie(pid: number): boolean {
  * then SIGKILL if it outlives `graceMs`. Only for pids read from our own clusters.
  */
 export function killPostmasterSync(pid: number, graceMs = 3000): void {
-  const gone = (): boolean => !pidExists(pid) || isZombie(pid);
+  const gone = (): boolean => !processAlive(pid);
   try {
     process.kill(pid, 'SIGQUIT');
   } catch {

@@ -22,6 +22,7 @@
 // backup's reach so a caller can show them.
 import type { Backup, Timeline } from './backup';
 import { lsnToBigInt } from './backup';
+import { formatLsn as formatPgLsn } from '../waldump/lsn';
 
 export const DEFAULT_SEGMENT_SIZE = 16 * 1024 * 1024;
 
@@ -72,9 +73,8 @@ export function segmentName(tli: number, segno: bigint, segmentSize = DEFAULT_SE
   return `${hex(tli)}${hex(segno / perId)}${hex(segno % perId)}`;
 }
 
-function formatLsn(lsn: bigint): string {
-  return `${(lsn >> 32n).toString(16).toUpperCase()}/${(lsn & 0xffffffffn).toString(16).toUpperCase()}`;
-}
+/** pg_probackup's form of an LSN: %X/%X, the low half unpadded. */
+const formatLsn = (lsn: bigint): string => formatPgLsn(lsn, { padLow: false });
 
 const usable = (b: Backup): boolean => b.status === 'OK' || b.status === 'DONE';
 

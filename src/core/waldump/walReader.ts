@@ -30,7 +30,10 @@ const XLP_ALL_FLAGS = 0x000f;
 const MAX_RECORD_LENGTH = 1020 * 1024 * 1024;
 const DEFAULT_CHUNK = 1024 * 1024;
 
-/** `X/Y` as PostgreSQL prints an LSN (%X/%08X, the form of pg_waldump 15 and older for record LSNs). */
+/**
+ * `X/Y` as PostgreSQL prints an LSN (%X/%08X, the form of pg_waldump 15 and older for record LSNs).
+ * Unlike lsn.ts's formatLsn it never throws: the reader formats addresses read from damaged files.
+ */
 export function formatLsn(lsn: bigint): string {
   const hi = Number(lsn >> 32n);
   const lo = Number(lsn & 0xffffffffn);

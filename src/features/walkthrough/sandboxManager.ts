@@ -1,11 +1,11 @@
 // The lesson's sandbox cluster over its whole life: create it in a folder, start and stop it again
 // after a window reload, and remove exactly what we made. What the sandbox is lives in a small
 // record (kept by the caller, e.g. in globalState). No vscode here.
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { ClusterError, createCluster, openCluster } from '../../core/postgres/cluster';
 import type { Cluster } from '../../core/postgres/cluster';
-import { killPostmasterSync, pidExists, readPostmasterPid, unregisterCluster } from '../../core/postgres/clusterRegistry';
+import { killPostmasterSync, processAlive, readPostmasterPid, unregisterCluster } from '../../core/postgres/clusterRegistry';
 import { clusterUser } from '../../core/postgres/clusterUser';
 import { isPortFree, pickPort } from '../../core/postgres/freePort';
 import type { PgInstallation } from '../../core/postgres/installations';
@@ -59,17 +59,6 @@ function required(store: SandboxStore): SandboxRecord {
 /** True when the sandbox's data directory is still on disk. */
 export function sandboxExists(record: SandboxRecord): boolean {
   return existsSync(path.join(record.dataDir, 'PG_VERSION'));
-}
-
-/** A process that exists and is not a zombie waiting for its parent (a stopped postmaster may linger as one). */
-export function processAlive(pid: number): boolean {
-  if (!pidExists(pid)) return false;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return true; // no /proc: trust kill(pid, 0)
-  }
 }
 
 export function sandboxRunning(record: SandboxRecord): boolean {
