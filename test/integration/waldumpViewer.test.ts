@@ -153,6 +153,27 @@ describe('extension host: WAL viewer', function () {
     assert.ok(page1.lineAt(line).text.includes(`lsn: ${prevText},`), page1.lineAt(line).text);
     const back = await vscode.commands.executeCommand<{ ok: boolean; page?: number }>('pgBackupStudio.waldump.previousPage');
     assert.deepEqual([back.ok, back.page], [true, 0]);
+
+    // Find All References on our transaction lists its records on every page, not only this one.
+    const whole = await vscode.commands.executeCommand<OpenResult>('pgBackupStudio.waldump.openSegment', { path: segment, wait: true });
+    const wholeDoc = await vscode.workspace.openTextDocument(vscode.Uri.parse(whole.uri ?? ''));
+    const ofXid = new RegExp(`^rmgr: .*tx:\\s+${xid},`);
+    const lsnIn = (l: string): string => /lsn: ([0-9A-F]+\/[0-9A-F]+)/.exec(l)?.[1] ?? '';
+    const expectedLsns = wholeDoc.getText().split('\n').filter((l) => ofXid.test(l)).map(lsnIn);
+    let pageDoc = await vscode.workspace.openTextDocument(vscode.Uri.parse(res.uri ?? ''));
+    await vscode.window.showTextDocument(pageDoc); // page turning follows the active editor
+    for (let k = 0; k < (res.pages ?? 0) && !pageDoc.getText().split('\n').some((l) => ofXid.test(l)); k++) {
+      const n = await vscode.commands.executeCommand<{ ok: boolean; uri?: string }>('pgBackupStudio.waldump.nextPage');
+      pageDoc = await vscode.workspace.openTextDocument(vscode.Uri.parse(n.uri ?? ''));
+    }
+    const onPage = pageDoc.getText().split('\n').findIndex((l) => ofXid.test(l));
+    assert.ok(onPage >= 0, `a page with a record of xid ${xid}`);
+    const refs = await vscode.commands.executeCommand<vscode.Location[]>('vscode.executeReferenceProvider', pageDoc.uri,
+      new vscode.Position(onPage, pageDoc.lineAt(onPage).text.indexOf(`${xid},`) + 1));
+    const found: string[] = [];
+    for (const r of refs) found.push(lsnIn((await vscode.workspace.openTextDocument(r.uri)).lineAt(r.range.start.line).text));
+    assert.deepEqual([...found].sort(), [...expectedLsns].sort());
+    assert.ok(new Set(refs.map((r) => r.uri.toString())).size > 1, `the ${expectedLsns.length} records of xid ${xid} span more than one page of 40 records`);
   });
 
   it('lists the same records with the built-in reader, with a note naming pg_waldump 15', async () => {

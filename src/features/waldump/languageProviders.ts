@@ -10,7 +10,8 @@ import { buildOutline } from '../../core/waldump/viewerOutline';
 import { viewerHover } from '../../core/waldump/viewerHover';
 import type { TxEndLink } from '../../core/waldump/viewerHover';
 import { parseWalFileName } from '../../core/waldump/walSegment';
-import type { DumpDocuments } from './dumpDocuments';
+import { xidLinesInText } from '../../core/waldump/xidSearch';
+import type { DumpDocuments, PageRef } from './dumpDocuments';
 import { LANGUAGE } from './dumpDocuments';
 
 const selector: vscode.DocumentSelector = [{ language: LANGUAGE }];
@@ -45,6 +46,25 @@ export async function locateLsn(docs: DumpDocuments, cache: IndexCache, doc: vsc
   }
   const line = cache.get(target).lineOfLsn(lsn, nearest);
   return line >= 0 ? new vscode.Location(target.uri, new vscode.Position(line, 0)) : undefined;
+}
+
+/**
+ * Records of a transaction on the other pages of a dump. A page that is open is read from its
+ * document; the others from their spooled text, by a plain text search (no index is kept for
+ * pages nobody looks at). Stops early when the request is cancelled.
+ */
+async function xidOnOtherPages(docs: DumpDocuments, ref: PageRef, xid: number, token: vscode.CancellationToken): Promise<vscode.Location[]> {
+  const open = new Map(vscode.workspace.textDocuments.map((d) => [d.uri.toString(), d]));
+  const out: vscode.Location[] = [];
+  for (let page = 0; page < ref.session.pageCount && !token.isCancellationRequested; page++) {
+    if (page === ref.page) continue;
+    const uri = docs.uri(ref.session, page);
+    const text = open.get(uri.toString())?.getText() ?? ref.session.pageText(page);
+    for (const line of xidLinesInText(text, xid)) out.push(new vscode.Location(uri, new vscode.Position(line, 0)));
+    // Let other work in the extension host run between pages of up to 16 MB each.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return out;
 }
 
 function timelineOf(doc: vscode.TextDocument, docs: DumpDocuments): number | undefined {
@@ -102,10 +122,13 @@ export function registerLanguageProviders(docs: DumpDocuments, cache: IndexCache
   };
 
   const references: vscode.ReferenceProvider = {
-    provideReferences(doc, pos) {
+    async provideReferences(doc, pos, _context, token) {
       const parsed = parseWaldumpLine(doc.lineAt(pos.line).text);
       if (parsed.kind !== 'record' || parsed.xid === 0) return undefined;
-      return cache.get(doc).linesOfXid(parsed.xid).map((l) => new vscode.Location(doc.uri, new vscode.Position(l, 0)));
+      const here = cache.get(doc).linesOfXid(parsed.xid).map((l) => new vscode.Location(doc.uri, new vscode.Position(l, 0)));
+      const ref = docs.ref(doc.uri);
+      if (!ref) return here;
+      return [...here, ...await xidOnOtherPages(docs, ref, parsed.xid, token)];
     },
   };
 
