@@ -11,7 +11,8 @@ import { gzipSync } from 'node:zlib';
 import * as vscode from 'vscode';
 import { createCluster } from '../../src/core/postgres/cluster';
 import type { Cluster } from '../../src/core/postgres/cluster';
-import { debianInstallation, debianMajors, hasProgram } from '../../src/core/postgres/installations';
+import { debianInstallation, debianMajors, hasProgram, programPath } from '../../src/core/postgres/installations';
+import { run } from '../../src/core/process/runner';
 import { activateExtension, EXTENSION_ID, screenshot, sleep, waitFor } from './support/host';
 
 interface OpenResult { ok: boolean; message?: string; uri?: string; producer?: string; records?: number; notes?: string[] }
@@ -226,5 +227,48 @@ describe('extension host: WAL viewer', function () {
     const bad = await vscode.commands.executeCommand<OpenResult>('pgBackupStudio.waldump.openSegment', { path: fake, wait: true });
     assert.equal(bad.ok, false);
     assert.match(bad.message ?? '', /not a gzip file/);
+  });
+
+  it('pages saved pg_waldump output in place, with hovers and go-to across pages', async () => {
+    const inst = await debianInstallation(15);
+    const saved = path.join(tmp, 'saved.waldump');
+    const dumped = await run(programPath(inst, 'pg_waldump'), [segment]);
+    writeFileSync(saved, dumped.stdout);
+    const res = await vscode.commands.executeCommand<OpenResult & { pages?: number }>('pgBackupStudio.waldump.openDumpFile', { path: saved, pageRecords: 40, wait: true });
+    assert.equal(res.ok, true, res.message);
+    assert.equal(res.producer, 'saved pg_waldump output');
+    assert.ok((res.pages ?? 0) >= 2, `${res.pages} pages`);
+    // The pages, read back through their documents, are the file.
+    const texts: string[] = [];
+    let doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(res.uri ?? ''));
+    await vscode.window.showTextDocument(doc);
+    texts.push(doc.getText());
+    for (let k = 1; k < (res.pages ?? 0); k++) {
+      const n = await vscode.commands.executeCommand<{ ok: boolean; uri?: string }>('pgBackupStudio.waldump.nextPage');
+      doc = await waitFor(`page ${k + 1}`, () => vscode.workspace.textDocuments.find((d) => d.uri.toString() === n.uri && d.getText() !== ''));
+      texts.push(doc.getText());
+    }
+    assert.equal(texts.join(''), readFileSync(saved, 'utf8'));
+    // On the last page: a hover explains a record, and prev of its first record is on the page before.
+    const first = doc.lineAt(0).text;
+    const typeCol = first.indexOf('desc: ') + 7;
+    const hover = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(0, typeCol)));
+    assert.match(hover, new RegExp(`${/^rmgr: (\S+)/.exec(first)?.[1] ?? '?'}/`));
+    const prevText = /prev ([0-9A-F]+\/[0-9A-F]+)/.exec(first)?.[1] ?? '';
+    const defs = await vscode.commands.executeCommand<(vscode.Location | vscode.LocationLink)[]>('vscode.executeDefinitionProvider', doc.uri, new vscode.Position(0, first.indexOf(`prev ${prevText}`) + 6));
+    const def = defs[0];
+    assert.ok(def, 'a definition on the page before');
+    const target = await vscode.workspace.openTextDocument('uri' in def ? def.uri : def.targetUri);
+    assert.notEqual(target.uri.toString(), doc.uri.toString());
+    assert.ok(target.lineAt('range' in def ? def.range.start.line : def.targetRange.start.line).text.includes(`lsn: ${prevText},`));
+    // Filters would run pg_waldump again on the WAL, which a saved dump does not have.
+    const filtered = await vscode.commands.executeCommand<OpenResult>('pgBackupStudio.waldump.filter', { filters: { rmgr: 'Heap' } });
+    assert.deepEqual([filtered.ok, filtered.message], [false, 'a saved dump cannot be filtered']);
+    // A file that is not pg_waldump output is refused with the reason.
+    const notDump = path.join(tmp, 'notes.waldump');
+    writeFileSync(notDump, 'just some notes\n');
+    const bad = await vscode.commands.executeCommand<OpenResult>('pgBackupStudio.waldump.openDumpFile', { path: notDump, wait: true });
+    assert.equal(bad.ok, false);
+    assert.match(bad.message ?? '', /not pg_waldump output/);
   });
 });

@@ -2,6 +2,7 @@
 // runner with cancellation, or the built-in reader when no pg_waldump of that major is found or
 // no program may run (untrusted workspace). The end-of-WAL message is information.
 import { ProcessError, run } from '../../core/process/runner';
+import { readSavedDump } from '../../core/waldump/savedDump';
 import { builtinDump } from '../../core/waldump/viewerBuiltinDump';
 import { builtinReaderNote } from '../../core/waldump/viewerRecordFormat';
 import { filterProblems, waldumpArgs } from '../../core/waldump/viewerRange';
@@ -91,6 +92,22 @@ async function runWaldump(session: DumpSession, file: string, services: Services
   return { ok: true, message: undefined };
 }
 
+/** Saved pg_waldump output, read in place: no program runs, so this works untrusted too. */
+async function runSaved(session: DumpSession): Promise<RunOutcome> {
+  const source = session.spec.source;
+  if (source.kind !== 'file') return { ok: false, message: 'a saved dump is a file' };
+  session.producer = 'saved pg_waldump output';
+  const res = await readSavedDump(source.path, {
+    signal: session.controller.signal,
+    onLine: (line, start, end) => {
+      session.savedBytes = start; // where a page that closes on this line ends
+      session.pager.addLine(line);
+      session.savedBytes = end;
+    },
+  });
+  return res.ok ? { ok: true, message: undefined } : { ok: false, message: res.message };
+}
+
 /** Fills the session; resolves when the dump is complete. */
 export async function produce(session: DumpSession, services: Services): Promise<RunOutcome> {
   const timer = setInterval(() => session.notifyGrowth(), GROWTH_MS);
@@ -98,7 +115,9 @@ export async function produce(session: DumpSession, services: Services): Promise
   try {
     const major = session.spec.major;
     const problems = major === undefined ? [] : filterProblems(session.spec.filters, major);
-    if (problems.length > 0) {
+    if (session.spec.savedDump) {
+      outcome = await runSaved(session);
+    } else if (problems.length > 0) {
       outcome = { ok: false, message: problems.join('; ') };
     } else {
       const file = await chooseWaldump(session, services);

@@ -1,6 +1,6 @@
 // One opened dump: where it comes from, how it was produced (pg_waldump or the built-in
 // reader), and its pages, spooled to a temporary file each so memory stays bounded.
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -25,6 +25,11 @@ export interface SessionSpec {
   readonly pageRecords?: number;
   /** Temporary input (decompressed .gz, linked .partial), shared by the sessions that read it. */
   readonly input?: SharedInput;
+  /**
+   * Saved pg_waldump output (source.path) read in place: its pages are byte ranges of that file,
+   * nothing is spooled, and filters or statistics (which need the WAL itself) do not apply.
+   */
+  readonly savedDump?: boolean;
 }
 
 /** Removes temporary input when the last session that reads it is gone. */
@@ -63,7 +68,15 @@ export class DumpSession implements vscode.Disposable {
     ? { ...DEFAULT_PAGE_LIMITS, maxRecords: Math.min(spec.pageRecords, DEFAULT_PAGE_LIMITS.maxRecords) } : DEFAULT_PAGE_LIMITS) {
     spec.input?.acquire();
     this.dir = mkdtempSync(path.join(os.tmpdir(), 'pgbs-waldump-'));
-    this.pager = new DumpPager({
+    this.pager = new DumpPager(spec.savedDump ? {
+      write: () => undefined,
+      pageDone: (page: PageInfo) => {
+        // Called while the first line of the next page is added, or at the end: either way
+        // savedBytes is where this page ends.
+        this.pageBytes[page.index + 1] = this.savedBytes;
+        this.changed.fire(page.index);
+      },
+    } : {
       write: (page, text) => {
         let fd = this.fds.get(page);
         if (fd === undefined) {
@@ -81,6 +94,30 @@ export class DumpSession implements vscode.Disposable {
     }, limits);
   }
 
+  /** Saved dumps: the byte offset where each page starts; page k ends where k + 1 starts. */
+  private readonly pageBytes: number[] = [0];
+  /** Saved dumps: where the line being added starts (the producer sets it before each line). */
+  savedBytes = 0;
+
+  private savedPageText(page: number): string {
+    const start = this.pageBytes[page];
+    const end = this.pageBytes[page + 1] ?? this.savedBytes;
+    if (start === undefined || end <= start) return '';
+    const buf = Buffer.allocUnsafe(end - start);
+    const fd = openSync(this.spec.source.kind === 'file' ? this.spec.source.path : '', 'r');
+    try {
+      let got = 0;
+      while (got < buf.length) {
+        const n = readSync(fd, buf, got, buf.length - got, start + got);
+        if (n === 0) break;
+        got += n;
+      }
+      return buf.toString('utf8', 0, got);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
   private pageFile(page: number): string {
     return path.join(this.dir, `page-${page}.txt`);
   }
@@ -89,6 +126,13 @@ export class DumpSession implements vscode.Disposable {
   pageText(page: number): string {
     const info = this.pager.pages[page];
     if (!info) return '';
+    if (this.spec.savedDump) {
+      try {
+        return this.savedPageText(page);
+      } catch (e) {
+        return `-- cannot read ${this.spec.title}: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`;
+      }
+    }
     if (!info.complete) this.pager.sync();
     try {
       return readFileSync(this.pageFile(page), 'utf8');

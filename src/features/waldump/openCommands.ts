@@ -158,6 +158,37 @@ export class Opener {
     }
   }
 
+  /**
+   * Saved pg_waldump output in the paged viewer: at any size highlighting, hovers and navigation
+   * keep working, where the editor alone stops highlighting above 20 MB and gives extensions
+   * nothing above 50 MB.
+   */
+  async openDumpFile(arg?: { readonly path: string; readonly pageRecords?: number; readonly wait?: boolean } | vscode.Uri): Promise<OpenResult> {
+    let file: string | undefined;
+    if (arg instanceof vscode.Uri) file = arg.fsPath;
+    else if (arg && typeof arg.path === 'string') file = arg.path;
+    else {
+      const active = vscode.window.activeTextEditor?.document;
+      file = active?.uri.scheme === 'file' && active.languageId === 'pg-waldump' ? active.uri.fsPath : undefined;
+      file ??= (await vscode.window.showOpenDialog({
+        canSelectMany: false, openLabel: vscode.l10n.t('Open in the WAL Viewer'), title: vscode.l10n.t('Saved pg_waldump output'),
+        filters: { [vscode.l10n.t('pg_waldump output')]: ['waldump', 'txt', 'log'], [vscode.l10n.t('All files')]: ['*'] },
+      }))?.[0]?.fsPath;
+    }
+    if (!file) return { ok: false, message: 'no file chosen' };
+    if (!existsSync(file)) {
+      const message = `${file}: no such file`;
+      void vscode.window.showErrorMessage(message);
+      return { ok: false, message };
+    }
+    const pageRecords = arg instanceof vscode.Uri ? undefined : arg?.pageRecords;
+    return this.start({
+      title: path.basename(file), source: { kind: 'file', path: file }, filters: {}, files: [],
+      major: undefined, timeline: parseWalFileName(path.basename(file).slice(0, 24))?.timeline, segmentSize: undefined,
+      savedDump: true, ...(pageRecords !== undefined ? { pageRecords } : {}),
+    }, !(arg instanceof vscode.Uri) && arg?.wait === true);
+  }
+
   async openRange(arg?: OpenRangeArg): Promise<OpenResult> {
     let a = arg;
     if (!a) {

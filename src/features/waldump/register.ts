@@ -87,6 +87,7 @@ export function register(context: vscode.ExtensionContext, services: Services): 
   context.subscriptions.push(docs, vscode.workspace.registerTextDocumentContentProvider(SCHEME, docs), ...registerLanguageProviders(docs, cache));
 
   cmd('pgBackupStudio.waldump.openSegment', (arg?: Parameters<Opener['openSegment']>[0]) => opener.openSegment(arg));
+  cmd('pgBackupStudio.waldump.openDumpFile', (arg?: Parameters<Opener['openDumpFile']>[0]) => opener.openDumpFile(arg));
   cmd('pgBackupStudio.waldump.openRange', (arg?: Parameters<Opener['openRange']>[0]) => opener.openRange(arg));
   cmd('pgBackupStudio.waldump.showBackupWal', (arg?: Parameters<Opener['showBackupWal']>[0]) => opener.showBackupWal(arg));
 
@@ -141,6 +142,10 @@ export function register(context: vscode.ExtensionContext, services: Services): 
   cmd('pgBackupStudio.waldump.filter', async (arg?: { filters?: WaldumpFilters; wait?: boolean }) => {
     const ref = docs.active();
     if (!ref) return { ok: false, message: 'no WAL dump page is active' };
+    if (ref.session.spec.savedDump) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('This is saved pg_waldump output: filters run pg_waldump again, which needs the WAL itself. Open the segment instead.'));
+      return { ok: false, message: 'a saved dump cannot be filtered' };
+    }
     const filters = arg?.filters ?? await askFilters(ref.session.spec.filters);
     if (!filters) return { ok: false, message: 'cancelled' };
     const base = ref.session.spec.title.replace(/ --.*$| -[rxb].*$/, '');
@@ -152,6 +157,10 @@ export function register(context: vscode.ExtensionContext, services: Services): 
     const ref = docs.active();
     if (!ref) return { ok: false, message: 'no WAL dump page is active' };
     const spec = ref.session.spec;
+    if (spec.savedDump) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('This is saved pg_waldump output: statistics come from pg_waldump --stats, which needs the WAL itself. Open the segment instead.'));
+      return { ok: false, message: 'a saved dump has no statistics' };
+    }
     if (!services.settings.canRunPrograms() || spec.major === undefined) {
       void vscode.window.showInformationMessage(vscode.l10n.t('Statistics come from pg_waldump, which does not run here (untrusted workspace or unknown WAL version).'));
       return { ok: false, message: 'pg_waldump cannot run' };
