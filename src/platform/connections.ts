@@ -1,10 +1,8 @@
 // The connections the features share: saved ones from the `pgBackupStudio.connections` setting,
 // plus those registered at run time (a sandbox cluster). Passwords live in SecretStorage only.
 import * as vscode from 'vscode';
-import { connectionProblem } from '../core/postgres/connection';
+import { connectionProblem, passwordKey } from '../core/postgres/connection';
 import type { ConnectionInfo } from '../core/postgres/connection';
-
-const SECRET_PREFIX = 'pgBackupStudio.password.';
 
 export class Connections implements vscode.Disposable {
   private readonly runtime = new Map<string, ConnectionInfo>();
@@ -52,15 +50,15 @@ export class Connections implements vscode.Disposable {
   }
 
   password(c: ConnectionInfo): Thenable<string | undefined> {
-    return this.secrets.get(SECRET_PREFIX + c.name);
+    return this.secrets.get(passwordKey(c));
   }
 
   storePassword(c: ConnectionInfo, password: string): Thenable<void> {
-    return this.secrets.store(SECRET_PREFIX + c.name, password);
+    return this.secrets.store(passwordKey(c), password);
   }
 
   forgetPassword(c: ConnectionInfo): Thenable<void> {
-    return this.secrets.delete(SECRET_PREFIX + c.name);
+    return this.secrets.delete(passwordKey(c));
   }
 
   /** The stored password, else asks once (password box) and stores it. Undefined when the user cancels. */

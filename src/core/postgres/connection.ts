@@ -25,6 +25,15 @@ export function libpqEnv(c: ConnectionInfo, password?: string): Record<string, s
   return env;
 }
 
+/**
+ * Where a connection's password is kept in secret storage. It names the server and user as
+ * well as the connection's name: a workspace that redefines a connection called "prod" to point
+ * at another host must not be handed the password saved for the real one.
+ */
+export function passwordKey(c: Pick<ConnectionInfo, 'name' | 'host' | 'port' | 'user'>): string {
+  return `pgBackupStudio.password.${JSON.stringify([c.name, c.user, c.host, c.port])}`;
+}
+
 export function describeConnection(c: ConnectionInfo): string {
   return `${c.user}@${c.host}:${c.port}/${c.database}`;
 }

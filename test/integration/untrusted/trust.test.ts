@@ -31,6 +31,12 @@ describe('untrusted workspace', () => {
     assert.match(settings, /evil-probackup\.sh/);
   });
 
+  it('ignores server connections the workspace defines (they could point a saved password elsewhere)', () => {
+    const settings = readFileSync(path.join(workspaceDir(), '.vscode', 'settings.json'), 'utf8');
+    assert.match(settings, /"pgBackupStudio\.connections": \[\{ "name": "planted"/);
+    assert.deepEqual(vscode.workspace.getConfiguration('pgBackupStudio').get('connections'), []);
+  });
+
   it('activates in limited mode', async () => {
     await activateExtension();
     assert.ok(vscode.extensions.getExtension(EXTENSION_ID)?.isActive);
