@@ -8,6 +8,7 @@ import { describeRecordType, describeRmgr } from './rmgrKnowledge';
 import { DEFAULT_SEGMENT_SIZE, lsnToWalLocation } from './walSegment';
 import type { BlockRef, Span, WaldumpLine, WalRecordLine } from './waldumpLine';
 import { parseLsn } from './lsn';
+import type { RelationNames } from '../postgres/relationNames';
 
 export interface TxEndLink {
   /** COMMIT, ABORT, COMMIT_PREPARED or ABORT_PREPARED. */
@@ -25,8 +26,10 @@ export interface HoverContext {
   readonly timeline?: number;
   readonly segmentSize?: number;
   readonly txEnd?: (xid: number) => TxEndLink | undefined;
-  /** `tablespace.database.table`-style names of a relfilenode, when a connection is configured. */
-  readonly relationName?: (ref: BlockRef) => string | undefined;
+  /** Names of the hovered block reference's tablespace, database and relation, when looked up. */
+  readonly relationNames?: RelationNames;
+  /** No connection is set for names: a Markdown link target that lets the user choose one. */
+  readonly chooseConnection?: string;
 }
 
 export interface ViewerHover {
@@ -62,11 +65,43 @@ function txText(rec: WalRecordLine, ctx: HoverContext): string {
   return parts.join('\n\n');
 }
 
+/** Markdown code span that survives backticks in a name. */
+function code(text: string): string {
+  const ticks = '`'.repeat(Math.max(0, ...(text.match(/`+/g) ?? []).map((t) => t.length)) + 1);
+  return `${ticks}${text.startsWith('`') || text.endsWith('`') ? ` ${text} ` : text}${ticks}`;
+}
+
+/** "public.accounts (table)", "public.accounts_pkey (index of public.accounts)". */
+function relationText(names: RelationNames): string | undefined {
+  const r = names.relation;
+  if (!r) return undefined;
+  const qualified = `${r.schema}.${r.name}`;
+  return `${code(qualified)} (${r.kind}${r.owner ? ` of ${code(r.owner)}` : ''})`;
+}
+
+function namesText(ref: BlockRef, names: RelationNames): string {
+  const parts: string[] = [];
+  const rel = relationText(names);
+  if (rel) parts.push(`Relation ${rel}`);
+  if (names.database) parts.push(`database ${code(names.database)}`);
+  else if (ref.dbOid === 0) parts.push('shared by all databases');
+  if (names.tablespace) parts.push(`tablespace ${code(names.tablespace)}`);
+  const line = parts.length > 0 ? `${parts.join(', ')}.` : '';
+  // The problem can quote the server (an error message): it must not become a link or markup.
+  const problem = names.problem ? `Names: ${names.problem.replace(/[\\`*_{}[\]()<>#+!|~-]/g, '\\$&')}.` : '';
+  return [line, problem].filter((x) => x !== '').join('\n\n');
+}
+
 function blockRefText(ref: BlockRef, part: string, ctx: HoverContext): string {
   const out: string[] = [];
-  const name = ctx.relationName?.(ref);
-  out.push(`**blkref #${ref.id}**: tablespace ${ref.spcOid}, database ${ref.dbOid}, relfilenode ${ref.relNumber}${name ? ` (**${name}**)` : ''}, ${ref.fork} fork, block ${ref.block}.`);
-  if (part === 'rel' && !name) out.push('Names come from `pg_filenode_relation(tablespace, relfilenode)` in that database when a connection is configured.');
+  out.push(`**blkref #${ref.id}**: tablespace ${ref.spcOid}, database ${ref.dbOid}, relfilenode ${ref.relNumber}, ${ref.fork} fork, block ${ref.block}.`);
+  if (ctx.relationNames) {
+    const text = namesText(ref, ctx.relationNames);
+    if (text) out.push(text);
+  } else if (part === 'rel') {
+    out.push(`Names come from \`pg_filenode_relation(tablespace, relfilenode)\` in that database${ctx.chooseConnection
+      ? `: [choose a connection](${ctx.chooseConnection}) to see them` : ' when a connection is set'}.`);
+  }
   if (part === 'fork') out.push(`Fork \`${ref.fork}\`: ${FORKS[ref.fork] ?? 'a relation fork'}.`);
   if (part === 'blk') out.push(`Block ${ref.block} is page ${ref.block} of the fork: byte ${ref.block} × 8192 of its files (1 GB per file).`);
   if (ref.fpw) out.push(ref.fpwForVerification ? `${FPW_TEXT}\n\nThis image is only kept for \`wal_consistency_checking\`; replay does not apply it.` : FPW_TEXT);

@@ -13,6 +13,8 @@ import { parseWalFileName } from '../../core/waldump/walSegment';
 import { xidLinesInText } from '../../core/waldump/xidSearch';
 import type { DumpDocuments, PageRef } from './dumpDocuments';
 import { LANGUAGE } from './dumpDocuments';
+import { CHOOSE_COMMAND } from './relationLookup';
+import type { RelationLookup } from './relationLookup';
 
 const selector: vscode.DocumentSelector = [{ language: LANGUAGE }];
 
@@ -74,11 +76,15 @@ function timelineOf(doc: vscode.TextDocument, docs: DumpDocuments): number | und
   return parseWalFileName(name.slice(0, 24))?.timeline;
 }
 
-export function registerLanguageProviders(docs: DumpDocuments, cache: IndexCache): vscode.Disposable[] {
+export function registerLanguageProviders(docs: DumpDocuments, cache: IndexCache, lookup: RelationLookup): vscode.Disposable[] {
   const hover: vscode.HoverProvider = {
-    provideHover(doc, pos) {
+    async provideHover(doc, pos, token) {
       const text = doc.lineAt(pos.line).text;
       const parsed = parseWaldumpLine(text);
+      // Over a block reference: its relation's names, when a connection is set for them.
+      const part = recordPartAt(parsed, pos.character);
+      const relationNames = part?.kind === 'blockRef' ? await lookup.names(part.blockRef, token) : undefined;
+      if (token.isCancellationRequested) return undefined;
       const ref = docs.ref(doc.uri);
       const timeline = timelineOf(doc, docs);
       const txEnd = (xid: number): TxEndLink | undefined => {
@@ -101,10 +107,11 @@ export function registerLanguageProviders(docs: DumpDocuments, cache: IndexCache
         ...(timeline !== undefined ? { timeline } : {}),
         ...(ref?.session.spec.segmentSize !== undefined ? { segmentSize: ref.session.spec.segmentSize } : {}),
         txEnd,
+        ...(relationNames ? { relationNames } : { chooseConnection: `command:${CHOOSE_COMMAND}` }),
       });
       if (!h) return undefined;
       const md = new vscode.MarkdownString(h.markdown);
-      md.isTrusted = { enabledCommands: ['pgBackupStudio.waldump.goToLsn', 'pgBackupStudio.waldump.revealPageLine'] };
+      md.isTrusted = { enabledCommands: ['pgBackupStudio.waldump.goToLsn', 'pgBackupStudio.waldump.revealPageLine', CHOOSE_COMMAND] };
       return new vscode.Hover(md, new vscode.Range(pos.line, h.span.start, pos.line, h.span.end));
     },
   };

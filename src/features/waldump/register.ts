@@ -14,6 +14,7 @@ import type { Services } from '../../platform/services';
 import { DumpDocuments, LANGUAGE, SCHEME } from './dumpDocuments';
 import { IndexCache, locateLsn, registerLanguageProviders } from './languageProviders';
 import { Opener } from './openCommands';
+import { CHOOSE_COMMAND, RelationLookup } from './relationLookup';
 
 async function reveal(loc: vscode.Location): Promise<vscode.TextEditor> {
   const doc = await vscode.workspace.openTextDocument(loc.uri);
@@ -84,7 +85,9 @@ export function register(context: vscode.ExtensionContext, services: Services): 
   const cmd = (id: string, fn: (...args: never[]) => unknown): void => {
     context.subscriptions.push(vscode.commands.registerCommand(id, fn as (...args: unknown[]) => unknown));
   };
-  context.subscriptions.push(docs, vscode.workspace.registerTextDocumentContentProvider(SCHEME, docs), ...registerLanguageProviders(docs, cache));
+  const lookup = new RelationLookup(services);
+  context.subscriptions.push(docs, lookup, vscode.workspace.registerTextDocumentContentProvider(SCHEME, docs), ...registerLanguageProviders(docs, cache, lookup));
+  cmd(CHOOSE_COMMAND, (arg?: { connectionName?: string }) => lookup.choose(arg));
 
   cmd('pgBackupStudio.waldump.openSegment', (arg?: Parameters<Opener['openSegment']>[0]) => opener.openSegment(arg));
   cmd('pgBackupStudio.waldump.openDumpFile', (arg?: Parameters<Opener['openDumpFile']>[0]) => opener.openDumpFile(arg));

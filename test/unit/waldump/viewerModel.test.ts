@@ -205,6 +205,21 @@ describe('viewer: hover', () => {
     assert.match(rmgr?.markdown ?? '', /\*\*Heap\*\*/);
   });
 
+  it('names the relation of a block reference when names were looked up, and offers a connection when not', () => {
+    const at = line.indexOf('1663/5/16396') + 3;
+    const named = viewerHover(parsed, at, {
+      relationNames: { tablespace: 'pg_default', database: 'postgres', relation: { schema: 'public', name: 'pgbench_accounts_pkey', kind: 'index', owner: 'public.pgbench_accounts' } },
+    });
+    assert.match(named?.markdown ?? '', /Relation `public\.pgbench_accounts_pkey` \(index of `public\.pgbench_accounts`\), database `postgres`, tablespace `pg_default`\./);
+    const offer = viewerHover(parsed, at, { chooseConnection: 'command:pgBackupStudio.waldump.chooseConnection' });
+    assert.match(offer?.markdown ?? '', /\[choose a connection\]\(command:pgBackupStudio\.waldump\.chooseConnection\)/);
+    // a name with backticks stays one code span; a server's message cannot become a link
+    const odd = viewerHover(parsed, at, { relationNames: { database: 'we`ird', problem: 'see [here](command:x)' } });
+    assert.match(odd?.markdown ?? '', /database ``we`ird``/);
+    assert.ok(!(odd?.markdown ?? '').includes('[here](command:x)'), odd?.markdown);
+    assert.match(odd?.markdown ?? '', /Names: see \\\[here\\\]\\\(command:x\\\)\./);
+  });
+
   it('calls the end-of-WAL message information', () => {
     const m = parseWaldumpLine('pg_waldump: error: error in WAL record at 0/9FFE188: invalid record length at 0/9FFE1C0: wanted 24, got 0');
     const h = viewerHover(m, 40);
