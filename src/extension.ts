@@ -12,6 +12,8 @@ import { createSettings } from './platform/settings';
 export interface ExtensionApi {
   readonly services: Services;
   readonly catalogView: vscode.TreeView<unknown>;
+  /** This extension's log folder in the host (the Output channel's file is near it). */
+  readonly logUri: vscode.Uri;
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
@@ -35,7 +37,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   registerWaldump(context, services);
 
   log.info(`PostgreSQL Backup Studio ${String(context.extension.packageJSON['version'])} activated`);
-  return { services, catalogView };
+  return { services, catalogView, logUri: context.logUri };
 }
 
 export function deactivate(): void {

@@ -2,7 +2,7 @@
 // through by the driver) and a real PostgreSQL 15 cluster: each command is run with its argument
 // object, and what it returns and what the tree shows are checked against the catalog on disk.
 import * as assert from 'node:assert/strict';
-import { chmodSync, chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -106,6 +106,32 @@ describe('catalogs: commands with the real pg_probackup', function () {
     assert.match(String(r['commandLine']), /-b FULL --stream -j 2 --progress/);
     const shown = await waitFor('the backup in the tree', async () => (await backupNodes()).get(fullId));
     assert.equal(shown, 'backup.OK');
+  });
+
+  it('never writes the password into the Output channel, only PGPASSWORD=***', async () => {
+    const secret = `Out-${process.pid}-put`;
+    await cluster.query(`ALTER ROLE ${LESSON_BACKUP_ROLE} PASSWORD '${secret}'`);
+    const r = await exec('backup', { catalog, instance, mode: 'DELTA', stream: true, connection: backupUser(), osUser, password: secret });
+    assert.equal(r.ok, true, r.message);
+    // The channel's file, as the host wrote it: somewhere in this window's extension-host logs.
+    const api = await activateExtension();
+    const roots = [path.dirname(path.dirname(api.logUri.fsPath))];
+    const files: string[] = [];
+    while (roots.length > 0) {
+      const dir = roots.pop() ?? '';
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        if (e.isDirectory()) roots.push(path.join(dir, e.name));
+        else if (e.name.includes('PostgreSQL Backup Studio')) files.push(path.join(dir, e.name));
+      }
+    }
+    assert.equal(files.length, 1, `one log file of the channel: ${files.join(', ')}`);
+    const text = await waitFor('the backup command line in the channel', () => {
+      const t = readFileSync(files[0] ?? '', 'utf8');
+      return t.includes(String(r['backupId'])) || t.split('\n').some((l) => l.includes('PGPASSWORD=***') && l.includes('-b DELTA')) ? t : undefined;
+    });
+    assert.ok(text.split('\n').some((l) => l.includes('PGPASSWORD=***') && l.includes('-b DELTA')), 'the command line is logged, its password masked');
+    assert.ok(!text.includes(secret), 'the password itself is nowhere in the channel');
+    await cluster.query(`ALTER ROLE ${LESSON_BACKUP_ROLE} PASSWORD NULL`);
   });
 
   it('validate and setBackup take their argument objects', async () => {
