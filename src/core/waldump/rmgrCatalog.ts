@@ -61,7 +61,7 @@ export const RMGR_CATALOG: readonly RmgrEntry[] = [
       ['COMMIT_PREPARED', 'A prepared (two-phase) transaction committed.'],
       ['ABORT_PREPARED', 'A prepared (two-phase) transaction was rolled back.'],
       ['ASSIGNMENT', 'Tells standbys which subtransaction ids belong to a top-level transaction, once a transaction has more than a batch of them.'],
-      ['INVALIDATIONS', 'Catalog cache invalidations logged at the end of a command, so logical decoding can apply them mid-transaction (wal_level=logical).', 14],
+      ['INVALIDATION', 'Catalog cache invalidations logged at the end of a command, so logical decoding can apply them mid-transaction (wal_level=logical).', 14],
     ]),
   },
   {
@@ -152,7 +152,7 @@ export const RMGR_CATALOG: readonly RmgrEntry[] = [
       ['UPDATE', 'A row was updated into a new version on another page (or with index changes); both pages are referenced.'],
       ['HOT_UPDATE', 'Heap-only tuple update: the new version is on the same page and no index needed changes.'],
       ['TRUNCATE', 'TRUNCATE of tables, logged for logical decoding; the files themselves change through Storage records.'],
-      ['CONFIRM', 'A speculative insertion (INSERT … ON CONFLICT) was confirmed.'],
+      ['HEAP_CONFIRM', 'A speculative insertion (INSERT … ON CONFLICT) was confirmed.'],
       ['LOCK', 'A row lock (SELECT … FOR UPDATE/SHARE, foreign key checks, or the first step of an update) was recorded in the tuple header.'],
       ['INPLACE', 'A catalog tuple was overwritten in place without a new version (e.g. relpages or relfrozenxid updates by VACUUM).'],
     ]),

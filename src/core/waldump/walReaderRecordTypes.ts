@@ -52,8 +52,10 @@ function xlogNames(major: number): Names {
   const names: (string | undefined)[] = [
     'CHECKPOINT_SHUTDOWN', 'CHECKPOINT_ONLINE', 'NOOP', 'NEXTOID', 'SWITCH', 'BACKUP_END',
     'PARAMETER_CHANGE', 'RESTORE_POINT', 'FPW_CHANGE', 'END_OF_RECOVERY', 'FPI_FOR_HINT', 'FPI',
-    'OVERWRITE_CONTRECORD',
   ];
+  // 0xC0 was used only in 9.5-11 and is unnamed since; OVERWRITE_CONTRECORD is 0xD0
+  // (pg_control.h; 14 on and back-patched into 13.5).
+  names[0x0d] = 'OVERWRITE_CONTRECORD';
   if (major >= 17) {
     names[0x0e] = 'CHECKPOINT_REDO';
   }
@@ -69,8 +71,9 @@ function heap2Names(major: number): Names {
   return withInit(['REWRITE', ...second, 'VISIBLE', 'MULTI_INSERT', 'LOCK_UPDATED', 'NEW_CID'], ['MULTI_INSERT']);
 }
 
+// heap_identify names XLOG_HEAP_CONFIRM `HEAP_CONFIRM`, unlike every other heap type.
 const HEAP = withInit(
-  ['INSERT', 'DELETE', 'UPDATE', 'TRUNCATE', 'HOT_UPDATE', 'CONFIRM', 'LOCK', 'INPLACE'],
+  ['INSERT', 'DELETE', 'UPDATE', 'TRUNCATE', 'HOT_UPDATE', 'HEAP_CONFIRM', 'LOCK', 'INPLACE'],
   ['INSERT', 'UPDATE', 'HOT_UPDATE'],
 );
 
@@ -102,6 +105,8 @@ const BRIN = withInit(
   ['INSERT', 'UPDATE'],
 );
 
+const GENERIC: Names = Object.fromEntries(Array.from({ length: 16 }, (_, i) => [i << 4, 'Generic']));
+
 function tableFor(rmid: number, major: number): Names | undefined {
   switch (rmid) {
     case 0: return xlogNames(major);
@@ -123,7 +128,8 @@ function tableFor(rmid: number, major: number): Names | undefined {
     case 17: return BRIN;
     case 18: return byHighBits(major <= 13 ? ['ZEROPAGE', 'TRUNCATE', 'SETTS'] : ['ZEROPAGE', 'TRUNCATE']);
     case 19: return byHighBits(['SET', 'DROP']);
-    case 20: return byHighBits(['Generic']);
+    // generic_identify ignores xl_info: every generic record is `Generic`.
+    case 20: return GENERIC;
     case 21: return byHighBits(['MESSAGE']);
     default: return undefined;
   }
@@ -142,16 +148,21 @@ function nameOf(rmid: number, info: number, major: number, table: Names | undefi
   return name ?? `UNKNOWN (${high.toString(16)})`;
 }
 
-/** Per major: the name of every (built-in rmid, xl_info) pair, at index rmid * 256 + info. */
-const flatTables = new Map<number, readonly string[]>();
+/**
+ * Per major: the name of each (built-in rmid, xl_info) pair at index rmid * 256 + info, filled
+ * in as pairs are met. Filling all 5,600 up front cost a few milliseconds on a first open, and
+ * a segment uses a few dozen of them.
+ */
+const names = new Map<number, (string | undefined)[]>();
 
-function buildFlat(major: number): readonly string[] {
-  const out: string[] = [];
-  for (let rmid = 0; rmid <= RM_MAX_BUILTIN_ID; rmid++) {
-    const table = rmid === 1 ? undefined : tableFor(rmid, major);
-    for (let info = 0; info < 256; info++) out.push(nameOf(rmid, info, major, table));
+function lookupName(major: number, rmid: number, info: number): string {
+  let flat = names.get(major);
+  if (flat === undefined) {
+    flat = new Array<string | undefined>((RM_MAX_BUILTIN_ID + 1) * 256).fill(undefined);
+    names.set(major, flat);
   }
-  return out;
+  const i = (rmid << 8) | (info & 0xff);
+  return flat[i] ?? (flat[i] = nameOf(rmid, info, major, rmid === 1 ? undefined : tableFor(rmid, major)));
 }
 
 /**
@@ -160,10 +171,5 @@ function buildFlat(major: number): readonly string[] {
  */
 export function recordTypeName(rmid: number, info: number, major: number): string {
   if (rmid > RM_MAX_BUILTIN_ID) return nameOf(rmid, info, major, undefined);
-  let flat = flatTables.get(major);
-  if (flat === undefined) {
-    flat = buildFlat(major);
-    flatTables.set(major, flat);
-  }
-  return flat[(rmid << 8) | (info & 0xff)] as string;
+  return lookupName(major, rmid, info);
 }
