@@ -5,8 +5,8 @@
 // a typed WalReadEnd instead of throwing.
 import { classifyMagic } from './pageMagic';
 import { DecodedWalRecord } from './walReaderRecord';
-import { decodeRecordBody, readRecordHeader, recordCrc, SIZE_OF_XLOG_RECORD } from './walReaderDecode';
-import type { RecordHeader } from './walReaderDecode';
+import { decodeRecordBody, recordCrc, SIZE_OF_XLOG_RECORD, u32At } from './walReaderDecode';
+import type { DecodeContext } from './walReaderDecode';
 import { isValidRmgrId, recordTypeName, rmgrName, RM_XLOG_ID, XLOG_SWITCH } from './walReaderRecordTypes';
 import { walSegmentFileName } from './walReaderSource';
 import type { WalSegmentHandle, WalSegmentSource } from './walReaderSource';
@@ -29,6 +29,12 @@ const XLP_ALL_FLAGS = 0x000f;
 /** XLogRecordMaxSize (16+); older versions are bounded by MaxAllocSize, just above. */
 const MAX_RECORD_LENGTH = 1020 * 1024 * 1024;
 const DEFAULT_CHUNK = 1024 * 1024;
+/** Offsets in XLogRecord: xl_tot_len 0, xl_xid 4, xl_prev 8, xl_info 16, xl_rmid 17, xl_crc 20. */
+const XL_XID = 4;
+const XL_PREV = 8;
+const XL_INFO = 16;
+const XL_RMID = 17;
+const XL_CRC = 20;
 
 /**
  * `X/Y` as PostgreSQL prints an LSN (%X/%08X, the form of pg_waldump 15 and older for record LSNs).
@@ -38,6 +44,11 @@ export function formatLsn(lsn: bigint): string {
   const hi = Number(lsn >> 32n);
   const lo = Number(lsn & 0xffffffffn);
   return `${hi.toString(16).toUpperCase()}/${lo.toString(16).toUpperCase().padStart(8, '0')}`;
+}
+
+/** xl_prev as a number (exact below 2^53, i.e. for any LSN a real cluster reaches). */
+function prevAt(buf: Uint8Array, at: number): number {
+  return u32At(buf, at + XL_PREV) + u32At(buf, at + XL_PREV + 4) * 0x100000000;
 }
 
 function isPowerOf2(n: number): boolean {
@@ -69,6 +80,8 @@ export class WalReader implements Iterable<DecodedWalRecord> {
   private prevLsn: number | undefined;
   private lastEnd: number | undefined;
   private scratch: Uint8Array = new Uint8Array(64 * 1024);
+  /** Set once the major version is known; one object for all records. */
+  private decodeCtx: DecodeContext = { major: 0, blockSize: 8192 };
   private readonly blockSize: number;
 
   constructor(private readonly source: WalSegmentSource, private readonly options: WalReaderOptions = {}) {
@@ -172,6 +185,7 @@ export class WalReader implements Iterable<DecodedWalRecord> {
       firstSegNo: segNo,
       firstSegmentName: walSegmentFileName(timeline, segNo, segSize),
     };
+    this.decodeCtx = { major: m.major, blockSize: this.blockSize };
     this.findFirstRecord(segNo);
   }
 
@@ -231,7 +245,9 @@ export class WalReader implements Iterable<DecodedWalRecord> {
     }
     if (pageOff < this.chunkStart || pageOff + this.blcksz > this.chunkStart + this.chunk.length || this.chunk.length === 0) {
       const start = Math.floor(pageOff / this.chunkSize) * this.chunkSize;
-      this.chunk = this.handle.readChunk(start, Math.min(this.chunkSize, this.segSize - start));
+      const got = this.handle.readChunk(start, Math.min(this.chunkSize, this.segSize - start));
+      // A plain Uint8Array view: a Buffer's own subarray() is much slower than the typed array's.
+      this.chunk = new Uint8Array(got.buffer, got.byteOffset, got.length);
       this.chunkStart = start;
       if (pageOff + this.blcksz > start + this.chunk.length) {
         throw new Stop('truncated', addr,
@@ -248,43 +264,49 @@ export class WalReader implements Iterable<DecodedWalRecord> {
 
   private validatePage(pi: number, segNo: number, pageOff: number, addr: number): void {
     const info = this.info as WalStreamInfo;
-    const name = this.handle?.name ?? walSegmentFileName(info.timeline, segNo, this.segSize);
-    const where = `in WAL segment ${name}, LSN ${formatLsn(BigInt(addr))}, offset ${pageOff}`;
+    // Only for messages: formatting it for every valid page cost more than the checks below.
+    const where = (): string => {
+      const name = this.handle?.name ?? walSegmentFileName(info.timeline, segNo, this.segSize);
+      return `in WAL segment ${name}, LSN ${formatLsn(BigInt(addr))}, offset ${pageOff}`;
+    };
     const magic = this.u16(pi);
     const flags = this.u16(pi + 2);
     if (magic !== info.magic) {
       let zero = true;
       for (let i = pi; i < pi + SHORT_PHD; i++) if (this.chunk[i] !== 0) { zero = false; break; }
-      if (zero) throw new Stop('end-of-wal', addr, `zeroed page ${where}`);
-      throw new Stop('end-of-wal', addr, `invalid magic number ${magic.toString(16).toUpperCase().padStart(4, '0')} ${where}`);
+      if (zero) throw new Stop('end-of-wal', addr, `zeroed page ${where()}`);
+      throw new Stop('end-of-wal', addr, `invalid magic number ${magic.toString(16).toUpperCase().padStart(4, '0')} ${where()}`);
     }
     if (flags & ~XLP_ALL_FLAGS) {
-      throw new Stop('invalid-record', addr, `invalid info bits ${flags.toString(16).toUpperCase().padStart(4, '0')} ${where}`);
+      throw new Stop('invalid-record', addr, `invalid info bits ${flags.toString(16).toUpperCase().padStart(4, '0')} ${where()}`);
     }
     if (flags & XLP_LONG_HEADER) {
       const sysid = new DataView(this.chunk.buffer, this.chunk.byteOffset + pi, LONG_PHD).getBigUint64(24, true);
       if (sysid !== info.systemId) {
         throw new Stop('end-of-wal', addr, `WAL file is from a different database system: system identifier ${sysid} in the page header, ${info.systemId} before`);
       }
-      if (this.u32(pi + 32) !== this.segSize) throw new Stop('invalid-record', addr, `incorrect segment size in page header ${where}`);
-      if (this.u32(pi + 36) !== this.blcksz) throw new Stop('invalid-record', addr, `incorrect XLOG_BLCKSZ in page header ${where}`);
+      if (this.u32(pi + 32) !== this.segSize) throw new Stop('invalid-record', addr, `incorrect segment size in page header ${where()}`);
+      if (this.u32(pi + 36) !== this.blcksz) throw new Stop('invalid-record', addr, `incorrect XLOG_BLCKSZ in page header ${where()}`);
     } else if (pageOff === 0) {
-      throw new Stop('invalid-record', addr, `invalid info bits ${flags.toString(16).toUpperCase().padStart(4, '0')} ${where}`);
+      throw new Stop('invalid-record', addr, `invalid info bits ${flags.toString(16).toUpperCase().padStart(4, '0')} ${where()}`);
     }
     const pageAddr = this.u32(pi + 8) + this.u32(pi + 12) * 0x100000000;
     if (pageAddr !== addr) {
-      throw new Stop('end-of-wal', addr, `unexpected pageaddr ${formatLsn(BigInt(pageAddr))} ${where}`);
+      throw new Stop('end-of-wal', addr, `unexpected pageaddr ${formatLsn(BigInt(pageAddr))} ${where()}`);
     }
   }
 
-  private checkHeader(h: RecordHeader, lsn: number): void {
-    if (h.totalLength < SIZE_OF_XLOG_RECORD) {
-      throw new Stop(h.totalLength === 0 ? 'end-of-wal' : 'invalid-record', lsn,
-        `invalid record length: expected at least ${SIZE_OF_XLOG_RECORD}, got ${h.totalLength}`);
+  /** The checks of xlogreader.c's ValidXLogRecordHeader, on the header at `at` in `buf`. */
+  private checkHeader(buf: Uint8Array, at: number, lsn: number): void {
+    const totalLength = u32At(buf, at);
+    if (totalLength < SIZE_OF_XLOG_RECORD) {
+      throw new Stop(totalLength === 0 ? 'end-of-wal' : 'invalid-record', lsn,
+        `invalid record length: expected at least ${SIZE_OF_XLOG_RECORD}, got ${totalLength}`);
     }
     const major = (this.info as WalStreamInfo).major;
-    if (!isValidRmgrId(h.rmid, major)) throw new Stop('invalid-record', lsn, `invalid resource manager ID ${h.rmid}`);
-    const prev = h.prev;
+    const rmid = buf[at + XL_RMID] as number;
+    if (!isValidRmgrId(rmid, major)) throw new Stop('invalid-record', lsn, `invalid resource manager ID ${rmid}`);
+    const prev = prevAt(buf, at);
     if (this.prevLsn === undefined ? prev >= lsn : prev !== this.prevLsn) {
       throw new Stop('invalid-record', lsn, `record with incorrect prev-link ${formatLsn(BigInt(prev))}`);
     }
@@ -297,6 +319,54 @@ export class WalReader implements Iterable<DecodedWalRecord> {
     const bigger = new Uint8Array(n);
     bigger.set(this.scratch);
     this.scratch = bigger;
+  }
+
+  /**
+   * Copies a record that continues on following pages into `scratch`, without the page headers
+   * between its pieces, checking each continuation page as xlogreader.c does. Its first `avail`
+   * bytes are at `idx` in the chunk. Returns the address where the record ends.
+   * (A method of its own keeps readRecord, which runs for every record, small: the optimizing
+   * compiler, which a first read waits for, compiles it sooner.)
+   */
+  private gather(seg: number, pageOff: number, idx: number, avail: number, totLen: number, lsn: number): number {
+    const B = this.blcksz;
+    this.ensureScratch(Math.min(totLen, 64 * 1024));
+    this.scratch.set(this.chunk.subarray(idx, idx + avail), 0);
+    let got = avail;
+    let curSeg = seg;
+    let curPage = pageOff;
+    let end = lsn + avail;
+    while (got < totLen) {
+      curPage += B;
+      if (curPage >= this.segSize) {
+        curSeg++;
+        curPage = 0;
+      }
+      const pageLsn = curSeg * this.segSize + curPage;
+      let p: number;
+      try {
+        p = this.page(curSeg, curPage);
+      } catch (e) {
+        // Report the record that could not be completed, as pg_waldump does.
+        if (e instanceof Stop) throw new Stop(e.kind, lsn, e.reason);
+        throw e;
+      }
+      const flags = this.u16(p + 2);
+      if (!(flags & XLP_FIRST_IS_CONTRECORD)) {
+        throw new Stop('invalid-record', lsn, `there is no contrecord flag at ${formatLsn(BigInt(pageLsn))}`);
+      }
+      const rem = this.u32(p + 16);
+      if (rem === 0 || rem !== totLen - got) {
+        throw new Stop('invalid-record', lsn, `invalid contrecord length ${rem} (expected ${totLen - got}) at ${formatLsn(BigInt(pageLsn))}`);
+      }
+      const hs = flags & XLP_LONG_HEADER ? LONG_PHD : SHORT_PHD;
+      const n = Math.min(rem, B - hs);
+      this.ensureScratch(got + n);
+      this.scratch.set(this.chunk.subarray(p + hs, p + hs + n), got);
+      got += n;
+      end = pageLsn + hs + n;
+    }
+    return end;
   }
 
   private readRecord(): DecodedWalRecord | undefined {
@@ -326,78 +396,43 @@ export class WalReader implements Iterable<DecodedWalRecord> {
     const idx = pi + (off - pageOff);
     const avail = B - (off - pageOff);
     const totLen = this.u32(idx);
-    let header: RecordHeader | undefined;
-    if (avail >= SIZE_OF_XLOG_RECORD) {
-      header = readRecordHeader(this.chunk, idx);
-      this.checkHeader(header, lsn);
-    } else if (totLen < SIZE_OF_XLOG_RECORD) {
+    // The length check of checkHeader, here for every record (also for a header split across
+    // pages, which checkHeader sees only once gathered), so the optimizer has seen it.
+    if (totLen < SIZE_OF_XLOG_RECORD) {
       throw new Stop(totLen === 0 ? 'end-of-wal' : 'invalid-record', lsn,
         `invalid record length: expected at least ${SIZE_OF_XLOG_RECORD}, got ${totLen}`);
     }
+    // Check the header before trusting its length to gather the rest (xlogreader.c does too).
+    if (avail >= SIZE_OF_XLOG_RECORD) this.checkHeader(this.chunk, idx, lsn);
     if (totLen > MAX_RECORD_LENGTH) throw new Stop('invalid-record', lsn, `record length ${totLen} too long`);
 
+    // The whole record in one buffer: a view of the chunk when it lies within one page (most
+    // records), else gathered into `scratch` without the page headers between its pieces.
     let buf: Uint8Array;
     let at: number;
-    let endSeg = seg;
-    let endOff: number;
+    let end: number;
     if (totLen <= avail) {
       buf = this.chunk;
       at = idx;
-      endOff = off + totLen;
+      end = lsn + totLen;
     } else {
-      this.ensureScratch(Math.min(totLen, 64 * 1024));
-      this.scratch.set(this.chunk.subarray(idx, idx + avail), 0);
-      let got = avail;
-      let curSeg = seg;
-      let curPage = pageOff;
-      endOff = off + avail;
-      while (got < totLen) {
-        curPage += B;
-        if (curPage >= this.segSize) {
-          curSeg++;
-          curPage = 0;
-        }
-        const pageLsn = curSeg * this.segSize + curPage;
-        let p: number;
-        try {
-          p = this.page(curSeg, curPage);
-        } catch (e) {
-          // Report the record that could not be completed, as pg_waldump does.
-          if (e instanceof Stop) throw new Stop(e.kind, lsn, e.reason);
-          throw e;
-        }
-        const flags = this.u16(p + 2);
-        if (!(flags & XLP_FIRST_IS_CONTRECORD)) {
-          throw new Stop('invalid-record', lsn, `there is no contrecord flag at ${formatLsn(BigInt(pageLsn))}`);
-        }
-        const rem = this.u32(p + 16);
-        if (rem === 0 || rem !== totLen - got) {
-          throw new Stop('invalid-record', lsn, `invalid contrecord length ${rem} (expected ${totLen - got}) at ${formatLsn(BigInt(pageLsn))}`);
-        }
-        const hs = flags & XLP_LONG_HEADER ? LONG_PHD : SHORT_PHD;
-        const n = Math.min(rem, B - hs);
-        this.ensureScratch(got + n);
-        this.scratch.set(this.chunk.subarray(p + hs, p + hs + n), got);
-        got += n;
-        endSeg = curSeg;
-        endOff = curPage + hs + n;
-      }
+      end = this.gather(seg, pageOff, idx, avail, totLen, lsn);
       buf = this.scratch;
       at = 0;
-      if (header === undefined) {
-        header = readRecordHeader(buf, 0);
-        this.checkHeader(header, lsn);
-      }
+      if (avail < SIZE_OF_XLOG_RECORD) this.checkHeader(buf, 0, lsn);
     }
-    const h = header as RecordHeader;
-    const crc = recordCrc(buf, at, totLen);
-    if (crc !== h.crc) throw new Stop('invalid-record', lsn, 'incorrect resource manager data checksum in record');
-    const body = decodeRecordBody(buf, at, totLen, { major: info.major, blockSize: this.blockSize });
+    const crc = u32At(buf, at + XL_CRC);
+    if (recordCrc(buf, at, totLen) !== crc) throw new Stop('invalid-record', lsn, 'incorrect resource manager data checksum in record');
+    const body = decodeRecordBody(buf, at, totLen, this.decodeCtx);
     if (typeof body === 'string') throw new Stop('invalid-record', lsn, body);
 
-    const end = endSeg * this.segSize + endOff;
+    // The header fields are read from `buf` here rather than kept in an object: one allocation
+    // less per record (an image-less segment holds ~140,000 records).
+    const xlInfo = buf[at + XL_INFO] as number;
+    const rmid = buf[at + XL_RMID] as number;
     let next = Math.ceil(end / 8) * 8;
-    if (h.rmid === RM_XLOG_ID && (h.info & 0xf0) === XLOG_SWITCH && end % this.segSize !== 0) {
+    // xl_info first: it is compared for every record, rmid == XLOG only for a few.
+    if ((xlInfo & 0xf0) === XLOG_SWITCH && rmid === RM_XLOG_ID && end % this.segSize !== 0) {
       next = (Math.floor(end / this.segSize) + 1) * this.segSize;
     }
     this.posSeg = Math.floor(next / this.segSize);
@@ -407,15 +442,15 @@ export class WalReader implements Iterable<DecodedWalRecord> {
     return new DecodedWalRecord({
       lsn,
       end,
-      prev: h.prev,
-      xid: h.xid,
-      rmid: h.rmid,
-      rmgr: rmgrName(h.rmid),
-      info: h.info,
-      type: recordTypeName(h.rmid, h.info, info.major),
+      prev: prevAt(buf, at),
+      xid: u32At(buf, at + XL_XID),
+      rmid,
+      rmgr: rmgrName(rmid),
+      info: xlInfo,
+      type: recordTypeName(rmid, xlInfo, info.major),
       totalLength: totLen,
       fpiLength: body.fpiLength,
-      crc: h.crc,
+      crc,
       blocks: body.blocks,
       mainDataLength: body.mainDataLength,
       origin: body.origin,

@@ -23,33 +23,13 @@ const BKPIMAGE_HAS_HOLE = 0x01;
 
 const FORK_NAMES = ['main', 'fsm', 'vm', 'init'];
 
-export interface RecordHeader {
-  readonly totalLength: number;
-  readonly xid: number;
-  /** xl_prev as a number (exact below 2^53, i.e. for any LSN a real cluster reaches). */
-  readonly prev: number;
-  readonly info: number;
-  readonly rmid: number;
-  readonly crc: number;
-}
-
 function u16At(buf: Uint8Array, o: number): number {
   return (buf[o] as number) | ((buf[o + 1] as number) << 8);
 }
 
-function u32At(buf: Uint8Array, o: number): number {
+/** A little-endian uint32 (WAL is in the byte order of the server that wrote it; we read little-endian WAL). */
+export function u32At(buf: Uint8Array, o: number): number {
   return ((buf[o] as number) | ((buf[o + 1] as number) << 8) | ((buf[o + 2] as number) << 16) | ((buf[o + 3] as number) << 24)) >>> 0;
-}
-
-export function readRecordHeader(buf: Uint8Array, at: number): RecordHeader {
-  return {
-    totalLength: u32At(buf, at),
-    xid: u32At(buf, at + 4),
-    prev: u32At(buf, at + 8) + u32At(buf, at + 12) * 0x100000000,
-    info: buf[at + 16] as number,
-    rmid: buf[at + 17] as number,
-    crc: u32At(buf, at + CRC_OFFSET),
-  };
 }
 
 /** The CRC PostgreSQL stores in xl_crc: over the data after the header, then the header up to xl_crc. */
@@ -58,6 +38,8 @@ export function recordCrc(buf: Uint8Array, at: number, totalLength: number): num
   c = crc32cUpdate(c, buf, at, at + CRC_OFFSET);
   return crc32cFinish(c);
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 export interface DecodedBody {
   readonly blocks: WalBlockRef[];
@@ -88,6 +70,49 @@ function appliesImage(info: number, major: number): boolean {
   return major >= 15 ? (info & 0x02) !== 0 : (info & 0x04) !== 0;
 }
 
+/** Bytes of an XLogRecordBlockImageHeader, with the XLogRecordBlockCompressHeader that follows when there is one. */
+function imageHeaderSize(image: WalBlockImage): number {
+  return image.compression !== 'none' && (image.info & BKPIMAGE_HAS_HOLE) !== 0 ? 7 : 5;
+}
+
+/**
+ * The image header of a block reference at `p`. A function of its own, to keep the per-block
+ * loop below small: it runs for every record, and a first read waits for it to be optimized.
+ */
+function decodeImageHeader(buf: Uint8Array, p: number, end: number, ctx: DecodeContext): WalBlockImage | string {
+  const short = 'record with invalid length';
+  if (end - p < 5) return short;
+  const length = u16At(buf, p);
+  const holeOffset = u16At(buf, p + 2);
+  const info = buf[p + 4] as number;
+  const compression = compressionOf(info, ctx.major);
+  const hasHole = (info & BKPIMAGE_HAS_HOLE) !== 0;
+  let holeLength: number;
+  if (compression !== 'none') {
+    if (hasHole) {
+      if (end - p < 7) return short;
+      holeLength = u16At(buf, p + 5);
+    } else {
+      holeLength = 0;
+    }
+  } else {
+    holeLength = ctx.blockSize - length;
+  }
+  if (hasHole && (holeOffset === 0 || holeLength === 0 || length === ctx.blockSize)) {
+    return `BKPIMAGE_HAS_HOLE set, but hole offset ${holeOffset} length ${holeLength} block image length ${length}`;
+  }
+  if (!hasHole && (holeOffset !== 0 || holeLength !== 0)) {
+    return `BKPIMAGE_HAS_HOLE not set, but hole offset ${holeOffset} length ${holeLength}`;
+  }
+  if (compression !== 'none' && length === ctx.blockSize) {
+    return `BKPIMAGE_COMPRESSED set, but block image length ${length}`;
+  }
+  if (!hasHole && compression === 'none' && length !== ctx.blockSize) {
+    return `neither BKPIMAGE_HAS_HOLE nor BKPIMAGE_COMPRESSED set, but block image length is ${length}`;
+  }
+  return { length, holeOffset, holeLength, apply: appliesImage(info, ctx.major), compression, info };
+}
+
 /**
  * Decodes the block/data headers of the record at `at` (whose header was already validated).
  * Returns a message instead when the record is malformed.
@@ -102,7 +127,11 @@ export function decodeRecordBody(buf: Uint8Array, at: number, totalLength: numbe
   let origin: number | undefined;
   let toplevelXid: number | undefined;
   const blocks: WalBlockRef[] = [];
-  let lastRel: { spc: number; db: number; rel: number } | undefined;
+  // The relation of the previous block reference, for BKPBLOCK_SAME_REL (no object per record).
+  let haveRel = false;
+  let spcOid = 0;
+  let dbOid = 0;
+  let relNumber = 0;
   const short = 'record with invalid length';
 
   while (end - p > datatotal) {
@@ -137,63 +166,41 @@ export function decodeRecordBody(buf: Uint8Array, at: number, totalLength: numbe
       p += 3;
       const hasImage = (forkFlags & BKPBLOCK_HAS_IMAGE) !== 0;
       const hasData = (forkFlags & BKPBLOCK_HAS_DATA) !== 0;
-      if (hasData && dataLength === 0) return 'BKPBLOCK_HAS_DATA set, but no data included';
-      if (!hasData && dataLength !== 0) return `BKPBLOCK_HAS_DATA not set, but data length is ${dataLength}`;
+      // One comparison that every block runs (so the optimizer has seen it) rather than two
+      // that each run only for some kinds of block.
+      if (hasData !== (dataLength !== 0)) {
+        return hasData ? 'BKPBLOCK_HAS_DATA set, but no data included' : `BKPBLOCK_HAS_DATA not set, but data length is ${dataLength}`;
+      }
       datatotal += dataLength;
       let image: WalBlockImage | undefined;
       if (hasImage) {
-        if (end - p < 5) return short;
-        const length = u16At(buf, p);
-        const holeOffset = u16At(buf, p + 2);
-        const info = buf[p + 4] as number;
-        p += 5;
-        const compression = compressionOf(info, ctx.major);
-        const hasHole = (info & BKPIMAGE_HAS_HOLE) !== 0;
-        let holeLength: number;
-        if (compression !== 'none') {
-          if (hasHole) {
-            if (end - p < 2) return short;
-            holeLength = u16At(buf, p);
-            p += 2;
-          } else {
-            holeLength = 0;
-          }
-        } else {
-          holeLength = ctx.blockSize - length;
-        }
-        datatotal += length;
-        if (hasHole && (holeOffset === 0 || holeLength === 0 || length === ctx.blockSize)) {
-          return `BKPIMAGE_HAS_HOLE set, but hole offset ${holeOffset} length ${holeLength} block image length ${length}`;
-        }
-        if (!hasHole && (holeOffset !== 0 || holeLength !== 0)) {
-          return `BKPIMAGE_HAS_HOLE not set, but hole offset ${holeOffset} length ${holeLength}`;
-        }
-        if (compression !== 'none' && length === ctx.blockSize) {
-          return `BKPIMAGE_COMPRESSED set, but block image length ${length}`;
-        }
-        if (!hasHole && compression === 'none' && length !== ctx.blockSize) {
-          return `neither BKPIMAGE_HAS_HOLE nor BKPIMAGE_COMPRESSED set, but block image length is ${length}`;
-        }
-        fpiLength += length;
-        image = { length, holeOffset, holeLength, apply: appliesImage(info, ctx.major), compression, info };
+        const decoded = decodeImageHeader(buf, p, end, ctx);
+        if (typeof decoded === 'string') return decoded;
+        image = decoded;
+        p += imageHeaderSize(decoded);
+        datatotal += decoded.length;
+        fpiLength += decoded.length;
       }
       const sameRel = (forkFlags & BKPBLOCK_SAME_REL) !== 0;
       if (!sameRel) {
         if (end - p < 12) return short;
-        lastRel = { spc: u32At(buf, p), db: u32At(buf, p + 4), rel: u32At(buf, p + 8) };
+        spcOid = u32At(buf, p);
+        dbOid = u32At(buf, p + 4);
+        relNumber = u32At(buf, p + 8);
+        haveRel = true;
         p += 12;
-      } else if (lastRel === undefined) {
+      } else if (!haveRel) {
         return 'BKPBLOCK_SAME_REL set but no previous rel';
       }
       if (end - p < 4) return short;
       const block = u32At(buf, p);
       p += 4;
       const fork = forkFlags & BKPBLOCK_FORK_MASK;
-      const ref: WalBlockRef = {
+      const ref: Mutable<WalBlockRef> = {
         id: blockId,
-        spcOid: lastRel.spc,
-        dbOid: lastRel.db,
-        relNumber: lastRel.rel,
+        spcOid,
+        dbOid,
+        relNumber,
         fork,
         forkName: FORK_NAMES[fork] ?? String(fork),
         block,
@@ -201,19 +208,18 @@ export function decodeRecordBody(buf: Uint8Array, at: number, totalLength: numbe
         willInit: (forkFlags & BKPBLOCK_WILL_INIT) !== 0,
         hasData,
         dataLength,
-        ...(image ? { image } : {}),
       };
+      // Absent rather than undefined when there is none; set afterwards, as a spread would
+      // build a throwaway object per block.
+      if (image) ref.image = image;
       blocks.push(ref);
     } else {
       return `invalid block_id ${blockId}`;
     }
   }
   if (end - p !== datatotal) return short;
-  return {
-    blocks,
-    fpiLength,
-    mainDataLength,
-    ...(origin !== undefined ? { origin } : {}),
-    ...(toplevelXid !== undefined ? { toplevelXid } : {}),
-  };
+  const body: Mutable<DecodedBody> = { blocks, fpiLength, mainDataLength };
+  if (origin !== undefined) body.origin = origin;
+  if (toplevelXid !== undefined) body.toplevelXid = toplevelXid;
+  return body;
 }
