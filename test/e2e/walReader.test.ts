@@ -5,7 +5,7 @@
 // record's CRC checks, the prev chain is unbroken, the page magic gives the server's major, and
 // the records the workload must have written are there under their pg_waldump names.
 import * as assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createCluster } from '../../src/core/postgres/cluster';
@@ -18,6 +18,7 @@ import { listSegment, readWalFiles } from '../../src/core/waldump/walReaderList'
 import type { WalRecord } from '../../src/core/waldump/walReaderTypes';
 import { installationFor } from '../support/clusters';
 import { skipBecause } from '../support/skip';
+import { runWalWorkload, walFiles, walWorkloadTypes, WAL_WORKLOAD_SETTINGS } from '../support/walWorkload';
 
 /** One record line of pg_waldump 15 (without -b), reduced to what both sides know. */
 interface DumpRecord {
@@ -59,56 +60,6 @@ function ours(r: WalRecord): DumpRecord {
   };
 }
 
-/** A workload that touches most resource managers, for every major 13–18. */
-async function workload(cluster: Cluster): Promise<void> {
-  const statements = [
-    'CREATE TABLE t (id int PRIMARY KEY, v text, tags int[], p point)',
-    'CREATE INDEX t_hash ON t USING hash (id)',
-    'CREATE INDEX t_gin ON t USING gin (tags)',
-    'CREATE INDEX t_brin ON t USING brin (id)',
-    'CREATE INDEX t_gist ON t USING gist (p)',
-    'CREATE INDEX t_spg ON t USING spgist (p)',
-    "INSERT INTO t SELECT g, repeat('x', g % 300), ARRAY[g % 10, g % 7], point(g % 100, g % 37) FROM generate_series(1, 20000) g",
-    "UPDATE t SET v = 'y' WHERE id % 7 = 0",
-    'DELETE FROM t WHERE id % 11 = 0',
-    'CHECKPOINT',
-    "UPDATE t SET v = 'z' WHERE id % 5 = 0",
-    'VACUUM t',
-    'CREATE SEQUENCE s',
-    "SELECT nextval('s')",
-    "SELECT pg_logical_emit_message(true, 'pgbs', 'hello')",
-    'CREATE TABLE u AS SELECT g AS id FROM generate_series(1, 1000) g',
-    'TRUNCATE u',
-    'CREATE DATABASE d2',
-    'CHECKPOINT',
-    'SELECT pg_switch_wal()',
-    'INSERT INTO t VALUES (100001)',
-  ];
-  for (const sql of statements) await cluster.query(sql);
-}
-
-/**
- * Record types the workload above must write, as pg_waldump names them in each major: VACUUM's
- * two heap passes were CLEAN in 13, PRUNE and VACUUM in 14–16, PRUNE_VACUUM_SCAN and
- * PRUNE_VACUUM_CLEANUP from 17; CREATE DATABASE logs CREATE_WAL_LOG from 15; online checkpoints
- * log CHECKPOINT_REDO from 17.
- */
-function workloadTypes(major: number): string[] {
-  const types = ['XLOG/CHECKPOINT_ONLINE', 'XLOG/SWITCH', 'Transaction/COMMIT', 'Heap/INSERT', 'Heap/UPDATE', 'Heap/DELETE',
-    'Btree/INSERT_LEAF', 'Hash/INSERT', 'Gin/INSERT', 'Gist/PAGE_UPDATE', 'SPGist/ADD_LEAF', 'BRIN/CREATE_INDEX', 'Sequence/LOG',
-    'LogicalMessage/MESSAGE', 'Standby/RUNNING_XACTS', 'Storage/CREATE'];
-  types.push(major >= 15 ? 'Database/CREATE_WAL_LOG' : 'Database/CREATE');
-  if (major <= 13) types.push('Heap2/CLEAN');
-  else if (major <= 16) types.push('Heap2/PRUNE', 'Heap2/VACUUM');
-  else types.push('Heap2/PRUNE_VACUUM_SCAN', 'Heap2/PRUNE_VACUUM_CLEANUP', 'XLOG/CHECKPOINT_REDO');
-  return types;
-}
-
-function walFiles(cluster: Cluster): string[] {
-  const dir = path.join(cluster.dataDir, 'pg_wal');
-  return readdirSync(dir).filter((n) => /^[0-9A-F]{24}$/.test(n)).sort().map((n) => path.join(dir, n));
-}
-
 describe('built-in WAL reader on real WAL (e2e)', function () {
   this.timeout(300_000);
 
@@ -138,18 +89,10 @@ describe('built-in WAL reader on real WAL (e2e)', function () {
       if (!hasProgram(inst, 'pg_waldump')) skipBecause(this, `${programPath(inst, 'pg_waldump')} is missing`);
       cluster = await createCluster({
         installation: inst,
-        settings: { wal_level: 'logical', max_prepared_transactions: 5, max_wal_size: '1GB', wal_keep_size: '1GB', ...variant.settings },
+        settings: { ...WAL_WORKLOAD_SETTINGS, ...variant.settings },
         initdbArgs: variant.initdbArgs,
       });
-      await workload(cluster);
-      const c = await cluster.connect();
-      try {
-        await c.query("BEGIN; INSERT INTO t VALUES (100002); PREPARE TRANSACTION 'p1'");
-        await c.query("COMMIT PREPARED 'p1'");
-        await c.query("BEGIN; INSERT INTO t VALUES (100003); ROLLBACK");
-      } finally {
-        await c.end();
-      }
+      await runWalWorkload(cluster, 15);
       await cluster.stop();
       files = walFiles(cluster);
       const first = files[0];
@@ -185,7 +128,7 @@ describe('built-in WAL reader on real WAL (e2e)', function () {
       if (variant.settings['wal_compression'] !== undefined) {
         assert.ok(res.records.some((r) => r.blocks.some((b) => b.image?.compression === 'pglz')), 'some images are compressed with pglz');
       }
-      for (const t of [...workloadTypes(15), 'Transaction/PREPARE', 'Transaction/COMMIT_PREPARED', 'Transaction/ABORT']) {
+      for (const t of walWorkloadTypes(15)) {
         assert.ok(types.has(t), `${t} is among ${[...types].join(' ')}`);
       }
     });
@@ -265,10 +208,10 @@ describe('built-in WAL reader on real WAL (e2e)', function () {
         } catch (e) {
           skipBecause(this, `no PostgreSQL ${major} installation: ${e instanceof Error ? e.message : String(e)}`);
         }
-        cluster = await createCluster({ installation: inst, settings: { wal_level: 'logical', max_wal_size: '1GB', wal_keep_size: '1GB' } });
+        cluster = await createCluster({ installation: inst, settings: WAL_WORKLOAD_SETTINGS });
         const [row] = await cluster.query<{ n: string }>("SELECT current_setting('server_version_num') AS n");
         versionNum = Number(row?.n);
-        await workload(cluster);
+        await runWalWorkload(cluster, major);
         await cluster.stop();
         files = walFiles(cluster);
       });
@@ -298,7 +241,7 @@ describe('built-in WAL reader on real WAL (e2e)', function () {
         const unknown = res.records.filter((r) => r.type.startsWith('UNKNOWN'));
         assert.deepEqual(unknown.map((r) => `${r.rmgr} ${r.type}`), []);
         const types = new Set(res.records.map((r) => `${r.rmgr}/${r.type}`));
-        for (const t of [...workloadTypes(major), 'XLOG/CHECKPOINT_SHUTDOWN']) assert.ok(types.has(t), `${t} is among ${[...types].join(' ')}`);
+        for (const t of walWorkloadTypes(major)) assert.ok(types.has(t), `${t} is among ${[...types].join(' ')}`);
         assert.equal(res.records.at(-1)?.type, 'CHECKPOINT_SHUTDOWN', 'the last record is the shutdown checkpoint');
       });
     });
