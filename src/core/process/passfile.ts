@@ -1,9 +1,9 @@
 // A temporary libpq password file (PGPASSFILE) for programs that should not get PGPASSWORD:
 // created with mode 0600 in a private temp folder (0700), handed to a callback, and removed
 // when the callback ends, whether it succeeds, fails or is cancelled.
-import { chown, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import * as os from 'node:os';
+import { chown, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
+import { makeTempDir } from './tempDirs';
 
 export interface PassfileEntry {
   /** `*` matches any value (the default for every field). */
@@ -40,7 +40,7 @@ export function passfileText(entries: readonly PassfileEntry[]): string {
  */
 export async function withPassfile<T>(entries: readonly PassfileEntry[], use: (file: string) => Promise<T>, options: PassfileOptions = {}): Promise<T> {
   const text = passfileText(entries);
-  const dir = await mkdtemp(path.join(options.baseDir ?? os.tmpdir(), 'pgbs-pass-'));
+  const dir = await makeTempDir('pass', options.baseDir);
   try {
     const file = path.join(dir, 'pgpass');
     // The mode is given at creation, so the file is never readable by others, not even briefly.

@@ -3,11 +3,11 @@
 // finds segments by name), and the first page header tells the major version, timeline and
 // segment size. Errors are sentences for people.
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, open, rm, symlink } from 'node:fs/promises';
-import * as os from 'node:os';
+import { open, rm, symlink } from 'node:fs/promises';
 import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
+import { makeTempDir } from '../process/tempDirs';
 import { detectWalMagic } from './pageMagic';
 import { isValidSegmentSize, parseWalFileName } from './walSegment';
 
@@ -68,7 +68,7 @@ export async function prepareSegmentInput(file: string): Promise<PreparedInput> 
   const gz = name.endsWith('.gz');
   const partial = parsed?.partial === true;
   if (!gz && !partial) return { file, segmentName: parsed?.baseName, dispose: async () => undefined };
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'pgbs-wal-'));
+  const dir = await makeTempDir('wal');
   const dispose = (): Promise<void> => rm(dir, { recursive: true, force: true });
   const target = path.join(dir, parsed?.baseName ?? name.replace(/\.gz$/, '').replace(/\.partial$/, ''));
   try {

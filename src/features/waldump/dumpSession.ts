@@ -1,9 +1,9 @@
 // One opened dump: where it comes from, how it was produced (pg_waldump or the built-in
 // reader), and its pages, spooled to a temporary file each so memory stays bounded.
-import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeSync } from 'node:fs';
-import * as os from 'node:os';
+import { closeSync, openSync, readFileSync, readSync, rmSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { makeTempDirSync } from '../../core/process/tempDirs';
 import { DEFAULT_PAGE_LIMITS, DumpPager } from '../../core/waldump/viewerPaging';
 import type { PageInfo, PageLimits } from '../../core/waldump/viewerPaging';
 import type { DumpSource, WaldumpFilters } from '../../core/waldump/viewerRange';
@@ -67,7 +67,7 @@ export class DumpSession implements vscode.Disposable {
   constructor(readonly spec: SessionSpec, limits: PageLimits = spec.pageRecords !== undefined && spec.pageRecords > 0
     ? { ...DEFAULT_PAGE_LIMITS, maxRecords: Math.min(spec.pageRecords, DEFAULT_PAGE_LIMITS.maxRecords) } : DEFAULT_PAGE_LIMITS) {
     spec.input?.acquire();
-    this.dir = mkdtempSync(path.join(os.tmpdir(), 'pgbs-waldump-'));
+    this.dir = makeTempDirSync('waldump');
     this.pager = new DumpPager(spec.savedDump ? {
       write: () => undefined,
       pageDone: (page: PageInfo) => {

@@ -2,8 +2,7 @@
 // with an LSN range, and a backup's WAL. Every command takes an optional argument object and
 // asks with pickers only when it is missing; each returns a small result for callers and tests.
 import { existsSync, readdirSync } from 'node:fs';
-import { mkdtemp, rm, symlink } from 'node:fs/promises';
-import * as os from 'node:os';
+import { rm, symlink } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { formatLsn, parseLsn } from '../../core/waldump/lsn';
@@ -13,6 +12,7 @@ import type { DumpSource, WaldumpFilters } from '../../core/waldump/viewerRange'
 import { parseWalFileName, segmentFileName } from '../../core/waldump/walSegment';
 import type { Services } from '../../platform/services';
 import type { DumpDocuments } from './dumpDocuments';
+import { makeTempDir } from '../../core/process/tempDirs';
 import { produce } from './dumpRunner';
 import { DumpSession, SharedInput } from './dumpSession';
 import type { SessionSpec } from './dumpSession';
@@ -237,7 +237,7 @@ export class Opener {
     let dir = a.dir;
     const cleanups: (() => Promise<void>)[] = [];
     if (chosen.files.some((n) => n.length !== 24)) {
-      const tmp = await mkdtemp(path.join(os.tmpdir(), 'pgbs-walrange-'));
+      const tmp = await makeTempDir('walrange');
       cleanups.push(() => rm(tmp, { recursive: true, force: true }));
       for (const n of chosen.files) {
         const p = await prepareSegmentInput(path.join(a.dir, n));
