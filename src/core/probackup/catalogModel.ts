@@ -2,7 +2,7 @@
 // timelines of the WAL archive beside them. Pure functions over parsed show / show --archive.
 import type { Backup, BackupStatus, InstanceArchive, InstanceBackups, Timeline } from './backup';
 import type { RecoverableWindow } from './recoverableWindow';
-import { recoverableWindow } from './recoverableWindow';
+import { DEFAULT_SEGMENT_SIZE, recoverableWindow } from './recoverableWindow';
 
 export interface OrphanCause {
   /** The nearest ancestor that is neither OK/DONE nor itself an orphan, or the missing parent. */
@@ -33,6 +33,8 @@ export interface InstanceModel {
   readonly timelines: readonly Timeline[];
   /** Whether `show --archive` was read for this instance. */
   readonly archiveKnown: boolean;
+  /** The instance's WAL segment size (pg_probackup.conf's xlog-seg-size; 16 MB when unknown). */
+  readonly segmentSize: number;
   readonly window: RecoverableWindow | undefined;
 }
 
@@ -46,13 +48,22 @@ export function isUsableStatus(status: BackupStatus): boolean {
   return GOOD.has(status);
 }
 
-/** Builds the model of every instance in `show`, adding archive timelines where given. */
-export function buildCatalogModel(show: readonly InstanceBackups[], archive?: readonly InstanceArchive[]): CatalogModel {
+/**
+ * Builds the model of every instance in `show`, adding archive timelines where given, and each
+ * instance's WAL segment size where known (else 16 MB is assumed).
+ */
+export function buildCatalogModel(
+  show: readonly InstanceBackups[],
+  archive?: readonly InstanceArchive[],
+  segmentSizes: ReadonlyMap<string, number> = new Map(),
+): CatalogModel {
   const archives = new Map((archive ?? []).map((a) => [a.instance, a]));
   const names = [...show.map((s) => s.instance)];
   for (const a of archive ?? []) if (!names.includes(a.instance)) names.push(a.instance);
   return {
-    instances: names.map((name) => buildInstanceModel(show.find((s) => s.instance === name)?.backups ?? [], name, archives.get(name), archive !== undefined)),
+    instances: names.map((name) => buildInstanceModel(
+      show.find((s) => s.instance === name)?.backups ?? [], name, archives.get(name), archive !== undefined, segmentSizes.get(name),
+    )),
   };
 }
 
@@ -61,6 +72,7 @@ export function buildInstanceModel(
   instance: string,
   archive: InstanceArchive | undefined,
   archiveRead = archive !== undefined,
+  segmentSize = DEFAULT_SEGMENT_SIZE,
 ): InstanceModel {
   const byId = new Map<string, Backup>();
   for (const b of backups) if (!byId.has(b.id)) byId.set(b.id, b);
@@ -93,7 +105,8 @@ export function buildInstanceModel(
     byId,
     timelines,
     archiveKnown: archiveRead,
-    window: recoverableWindow(backups, archiveRead ? timelines : undefined),
+    segmentSize,
+    window: recoverableWindow(backups, archiveRead ? timelines : undefined, segmentSize),
   };
 }
 

@@ -6,6 +6,7 @@ import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import { showArchiveCommand, showCommand } from './catalogCommands';
 import { buildCatalogModel } from './catalogModel';
+import { instanceSegmentSizes } from './controlFile';
 import type { CatalogModel } from './catalogModel';
 import { isProbackupError } from './probackupError';
 import type { ProbackupErrorCode } from './probackupError';
@@ -69,14 +70,20 @@ export async function readCatalog(dir: string, binary: string, options: RunOptio
     archiveError = describe(e).message;
   }
   try {
-    return { kind: 'ok', model: buildCatalogModel(show, archive), archiveError };
+    // show has no segment size; the instances' pg_probackup.conf does (a 1 MB or 64 MB instance
+    // read as 16 MB would map its archived WAL to the wrong LSNs).
+    const sizes = instanceSegmentSizes(dir, [...show.map((s) => s.instance), ...(archive ?? []).map((a) => a.instance)]);
+    return { kind: 'ok', model: buildCatalogModel(show, archive, sizes), archiveError };
   } catch (e) {
     return { kind: 'error', ...describe(e) };
   }
 }
 
-/** The same model from recorded JSON texts (a catalog opened from saved output, and the tests). */
-export function readCatalogJson(showText: string, archiveText: string | undefined): CatalogRead {
+/**
+ * The same model from recorded JSON texts (a catalog opened from saved output, and the tests),
+ * with the instances' WAL segment sizes where known.
+ */
+export function readCatalogJson(showText: string, archiveText: string | undefined, segmentSizes?: ReadonlyMap<string, number>): CatalogRead {
   try {
     const show = parseShowJson(showText);
     let archive;
@@ -88,7 +95,7 @@ export function readCatalogJson(showText: string, archiveText: string | undefine
         archiveError = describe(e).message;
       }
     }
-    return { kind: 'ok', model: buildCatalogModel(show, archive), archiveError };
+    return { kind: 'ok', model: buildCatalogModel(show, archive, segmentSizes), archiveError };
   } catch (e) {
     return { kind: 'error', ...describe(e) };
   }

@@ -5,6 +5,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Cluster } from '../../core/postgres/cluster';
 import { LESSON_BACKUP_ROLE } from '../../core/postgres/lessonSandbox';
+import { readControlFile } from '../../core/probackup/controlFile';
 
 /** The function pg_probackup calls first as the backup role: renamed in PostgreSQL 15. */
 export function backupStartSignature(major: number): string {
@@ -51,26 +52,6 @@ export async function backupRoleReadiness(cluster: Cluster, major: number): Prom
   }
 }
 
-/** `key = value` lines of pg_probackup's pg_probackup.conf and backup.control (quotes removed). */
-export function parseControlFile(text: string): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const line of text.split('\n')) {
-    const m = /^\s*([A-Za-z_][\w-]*)\s*=\s*(.*?)\s*$/.exec(line);
-    if (m?.[1] === undefined || m[2] === undefined) continue;
-    const v = m[2];
-    out.set(m[1], v.length >= 2 && v.startsWith("'") && v.endsWith("'") ? v.slice(1, -1) : v);
-  }
-  return out;
-}
-
-function readControl(file: string): Map<string, string> | undefined {
-  try {
-    return parseControlFile(readFileSync(file, 'utf8'));
-  } catch {
-    return undefined;
-  }
-}
-
 function subdirs(dir: string): string[] {
   try {
     return readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
@@ -98,11 +79,11 @@ export function catalogProgress(catalogs: readonly string[], dataDir: string): C
     catalog = true;
     for (const name of subdirs(path.join(c, 'backups'))) {
       const dir = path.join(c, 'backups', name);
-      const pgdata = readControl(path.join(dir, 'pg_probackup.conf'))?.get('pgdata');
+      const pgdata = readControlFile(path.join(dir, 'pg_probackup.conf'))?.get('pgdata');
       if (pgdata === undefined || path.resolve(pgdata) !== path.resolve(dataDir)) continue;
       instance = true;
       for (const id of subdirs(dir)) {
-        const b = readControl(path.join(dir, id, 'backup.control'));
+        const b = readControlFile(path.join(dir, id, 'backup.control'));
         if (b?.get('status') === 'OK' && b.get('stream') === 'true' && b.get('backup-mode') === 'FULL') backupOk = true;
       }
     }
