@@ -76,11 +76,12 @@ export function buildInstanceModel(
 ): InstanceModel {
   const byId = new Map<string, Backup>();
   for (const b of backups) if (!byId.has(b.id)) byId.set(b.id, b);
+  const cyclic = onParentCycle(byId);
   const childrenOf = new Map<string, Backup[]>();
   const roots: Backup[] = [];
   for (const b of byId.values()) {
     const parent = b.parentBackupId;
-    if (parent !== undefined && parent !== b.id && byId.has(parent) && !reachesItself(b, byId)) {
+    if (parent !== undefined && parent !== b.id && byId.has(parent) && !cyclic.has(b.id)) {
       const list = childrenOf.get(parent) ?? [];
       list.push(b);
       childrenOf.set(parent, list);
@@ -89,15 +90,7 @@ export function buildInstanceModel(
     }
   }
   const byNewest = (a: Backup, b: Backup): number => b.startTime.getTime() - a.startTime.getTime() || b.id.localeCompare(a.id);
-  const build = (b: Backup, depth: number, inherited: OrphanCause | undefined): BackupNode => {
-    const missingParent = b.parentBackupId !== undefined ? !byId.has(b.parentBackupId) : b.mode !== 'FULL';
-    let cause = inherited;
-    if (b.parentBackupId !== undefined && !byId.has(b.parentBackupId)) cause = { backupId: b.parentBackupId, status: 'MISSING' };
-    const passOn = cause ?? (isUsableStatus(b.status) || b.status === 'ORPHAN' ? undefined : { backupId: b.id, status: b.status });
-    const children = (childrenOf.get(b.id) ?? []).sort(byNewest).map((c) => build(c, depth + 1, passOn));
-    return { backup: b, children, depth, orphanedBy: cause, missingParent };
-  };
-  const chains = roots.sort(byNewest).map((r) => build(r, 0, undefined));
+  const chains = buildChains(roots.sort(byNewest), (b) => (childrenOf.get(b.id) ?? []).sort(byNewest), byId);
   const timelines = archive?.timelines ?? [];
   return {
     instance,
@@ -110,16 +103,66 @@ export function buildInstanceModel(
   };
 }
 
-/** True when following parent links from b comes back to b (a damaged catalog). */
-function reachesItself(b: Backup, byId: ReadonlyMap<string, Backup>): boolean {
-  const seen = new Set<string>([b.id]);
-  let cur = b.parentBackupId;
-  while (cur !== undefined) {
-    if (seen.has(cur)) return true; // b is on a cycle or hangs from one: show it as a root
-    seen.add(cur);
-    cur = byId.get(cur)?.parentBackupId;
+/**
+ * The backups whose parent links lead into a loop (a damaged catalog): those on a cycle and
+ * those hanging from one. They are shown as roots. Each backup is visited once.
+ */
+function onParentCycle(byId: ReadonlyMap<string, Backup>): Set<string> {
+  const verdict = new Map<string, boolean>();
+  const cyclic = new Set<string>();
+  for (const start of byId.keys()) {
+    const path: string[] = [];
+    const onPath = new Set<string>();
+    let cur: string | undefined = start;
+    let result = false;
+    while (cur !== undefined && byId.has(cur)) {
+      const known = verdict.get(cur);
+      if (known !== undefined) {
+        result = known;
+        break;
+      }
+      if (onPath.has(cur)) {
+        result = true;
+        break;
+      }
+      onPath.add(cur);
+      path.push(cur);
+      cur = byId.get(cur)?.parentBackupId;
+    }
+    for (const id of path) {
+      verdict.set(id, result);
+      if (result) cyclic.add(id);
+    }
   }
-  return false;
+  return cyclic;
+}
+
+/**
+ * The chain trees below `roots`, without recursion: a chain of incremental backups can be
+ * thousands deep, past the call stack. First top-down (depth, and the cause handed down from a
+ * broken ancestor), then bottom-up (each node is made once its children are).
+ */
+function buildChains(roots: readonly Backup[], childrenOf: (b: Backup) => readonly Backup[], byId: ReadonlyMap<string, Backup>): BackupNode[] {
+  interface Pending { readonly backup: Backup; readonly depth: number; readonly cause: OrphanCause | undefined; readonly missingParent: boolean; readonly kids: readonly Backup[] }
+  const order: Pending[] = [];
+  const stack: { backup: Backup; depth: number; inherited: OrphanCause | undefined }[] =
+    [...roots].reverse().map((backup) => ({ backup, depth: 0, inherited: undefined }));
+  while (stack.length > 0) {
+    const { backup: b, depth, inherited } = stack.pop() as { backup: Backup; depth: number; inherited: OrphanCause | undefined };
+    const missingParent = b.parentBackupId !== undefined ? !byId.has(b.parentBackupId) : b.mode !== 'FULL';
+    const cause = b.parentBackupId !== undefined && !byId.has(b.parentBackupId) ? { backupId: b.parentBackupId, status: 'MISSING' } : inherited;
+    const passOn = cause ?? (isUsableStatus(b.status) || b.status === 'ORPHAN' ? undefined : { backupId: b.id, status: b.status });
+    const kids = childrenOf(b);
+    order.push({ backup: b, depth, cause, missingParent, kids });
+    for (let i = kids.length - 1; i >= 0; i--) stack.push({ backup: kids[i] as Backup, depth: depth + 1, inherited: passOn });
+  }
+  const made = new Map<string, BackupNode>();
+  for (let i = order.length - 1; i >= 0; i--) {
+    const p = order[i] as Pending;
+    const children = p.kids.map((k) => made.get(k.id) as BackupNode);
+    made.set(p.backup.id, { backup: p.backup, children, depth: p.depth, orphanedBy: p.cause, missingParent: p.missingParent });
+  }
+  return roots.map((r) => made.get(r.id) as BackupNode);
 }
 
 /** The backups of a chain from its root down to this one (the restore order). */
@@ -137,10 +180,12 @@ export function chainOf(backupId: string, byId: ReadonlyMap<string, Backup>): Ba
   return chain;
 }
 
-/** Depth-first walk of every node, parents before children. */
+/** Depth-first walk of every node, parents before children (without recursion: chains can be deep). */
 export function* walkNodes(nodes: readonly BackupNode[]): Generator<BackupNode> {
-  for (const n of nodes) {
+  const stack: BackupNode[] = [...nodes].reverse();
+  while (stack.length > 0) {
+    const n = stack.pop() as BackupNode;
     yield n;
-    yield* walkNodes(n.children);
+    for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i] as BackupNode);
   }
 }

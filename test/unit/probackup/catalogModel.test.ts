@@ -69,6 +69,30 @@ describe('catalog model', () => {
     const inst = model(JSON.stringify(raw));
     assert.equal([...walkNodes(inst.chains)].length, 4, 'every backup appears once');
   });
+
+  it('builds and walks a chain of 20,000 incremental backups (deeper than the call stack allows recursion)', () => {
+    // The recorded FULL and one of its DELTA backups, the DELTA repeated with new IDs, each the
+    // child of the one before.
+    const raw = JSON.parse(readPb('lesson/show2.json')) as { backups: Json[] }[];
+    const delta = raw[0]!.backups.find((b) => b['backup-mode'] === 'DELTA')!;
+    const full = raw[0]!.backups.find((b) => b['id'] === delta['parent-backup-id'])!;
+    const n = 20_000;
+    const start = Date.parse(String(full['start-time']).replace(' ', 'T').replace(/\+00$/, 'Z'));
+    const stamp = (k: number): string => new Date(start + (k + 1) * 60_000).toISOString().replace('T', ' ').replace(/\.\d+Z$/, '+00');
+    const chain: Json[] = [full];
+    for (let k = 0; k < n - 1; k++) {
+      chain.push({ ...delta, id: `D${k}`, 'parent-backup-id': k === 0 ? full['id'] : `D${k - 1}`, 'start-time': stamp(k), 'end-time': stamp(k) });
+    }
+    raw[0]!.backups = chain.reverse(); // newest first, as show prints them
+    const inst = model(JSON.stringify(raw));
+    const nodes = [...walkNodes(inst.chains)];
+    assert.equal(nodes.length, n);
+    assert.deepEqual(nodes.slice(0, 3).map((x) => x.backup.id), [full['id'], 'D0', 'D1'], 'parents before children');
+    assert.equal(nodes.at(-1)?.depth, n - 1);
+    assert.equal(nodes.at(-1)?.backup.id, `D${n - 2}`);
+    assert.ok(nodes.every((x) => x.orphanedBy === undefined && !x.missingParent));
+    assert.equal(chainOf(`D${n - 2}`, inst.byId).length, n);
+  });
 });
 
 describe('recoverable window', () => {
