@@ -48,6 +48,16 @@ export function isUsableStatus(status: BackupStatus): boolean {
   return GOOD.has(status);
 }
 
+/** A backup that can be restored as far as the catalog shows: usable, and so is its whole chain. */
+export function isUsableNode(n: BackupNode): boolean {
+  return isUsableStatus(n.backup.status) && n.orphanedBy === undefined && !n.missingParent;
+}
+
+/** Whether a pin holds at `now`: pg_probackup keeps printing expire-time after it has passed. */
+export function isPinned(b: Backup, now: Date = new Date()): boolean {
+  return b.expireTime !== undefined && b.expireTime.getTime() > now.getTime();
+}
+
 /**
  * Builds the model of every instance in `show`, adding archive timelines where given, and each
  * instance's WAL segment size where known (else 16 MB is assumed).

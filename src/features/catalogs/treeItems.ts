@@ -2,7 +2,7 @@
 // contextValue the menus key on (catalog, instance, backup.<STATUS>, walArchive, timeline, ...).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { isUsableStatus } from '../../core/probackup/catalogModel';
+import { isPinned, isUsableNode, isUsableStatus, walkNodes } from '../../core/probackup/catalogModel';
 import { formatBytes, formatTime } from '../../core/probackup/format';
 import { backupTooltip, timelineTooltip, windowTooltip } from './tooltips';
 import type { BackupTreeNode, CatalogNode, InstanceNode, MessageNode, TimelineBackupNode, TimelineNode, TreeNode, WalArchiveNode, WindowNode } from './treeNodes';
@@ -42,7 +42,8 @@ function instanceItem(n: InstanceNode): vscode.TreeItem {
   const m = n.model;
   const item = new vscode.TreeItem(m.instance, C.Expanded);
   const count = m.byId.size;
-  const bad = [...m.byId.values()].filter((b) => !isUsableStatus(b.status)).length;
+  // By chain, not status alone: an OK backup whose parent is gone or broken cannot be restored either.
+  const bad = [...walkNodes(m.chains)].filter((b) => !isUsableNode(b)).length;
   item.description = `${count} backup${count === 1 ? '' : 's'}${bad > 0 ? `, ${bad} not usable` : ''}`;
   item.iconPath = new vscode.ThemeIcon('server-environment');
   item.contextValue = 'instance';
@@ -55,9 +56,10 @@ function backupItem(n: BackupTreeNode): vscode.TreeItem {
   const item = new vscode.TreeItem(`${b.id} ${b.mode} ${b.walMode}`, n.node.children.length > 0 ? C.Expanded : C.None);
   const orphan = n.node.orphanedBy;
   const cause = orphan ? (orphan.status === 'MISSING' ? ` — parent ${orphan.backupId} missing` : ` — parent ${orphan.backupId} is ${orphan.status}`) : '';
-  const pinned = b.expireTime !== undefined ? ' · pinned' : '';
+  const pinned = isPinned(b) ? ' · pinned' : '';
   item.description = `${formatTime(b.startTime)} · ${b.status}${cause}${pinned}`;
-  item.iconPath = statusIcon(b.status);
+  // An OK backup on a broken chain gets the warning icon, not the green one of its own status.
+  item.iconPath = isUsableStatus(b.status) && !isUsableNode(n.node) ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('charts.orange')) : statusIcon(b.status);
   item.tooltip = backupTooltip(b, n.node);
   item.contextValue = `backup.${b.status}`;
   return item;

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { BackupNode } from '../../../src/core/probackup/catalogModel';
-import { buildCatalogModel, chainOf, walkNodes } from '../../../src/core/probackup/catalogModel';
+import { buildCatalogModel, chainOf, isPinned, isUsableNode, walkNodes } from '../../../src/core/probackup/catalogModel';
 import { parseSegmentName, recoverableWindow, segmentName } from '../../../src/core/probackup/recoverableWindow';
 import { parseShowArchiveJson, parseShowJson } from '../../../src/core/probackup/showOutput';
 import { allPbFiles, readPb } from './recorded';
@@ -61,6 +61,18 @@ describe('catalog model', () => {
     assert.equal(byId.get('TP0QY6')?.missingParent, true);
     assert.deepEqual(byId.get('TP0QY9')?.orphanedBy, { backupId: 'TP0QXY', status: 'MISSING' });
     assert.equal(inst.window, undefined);
+    // Their own status may say OK; the chain says they cannot be restored.
+    for (const id of ['TP0QY6', 'TP0QY9']) assert.equal(isUsableNode(byId.get(id)!), false, id);
+  });
+
+  it('counts a pin only until its expire time', () => {
+    const inst = model('archive-mode/show_after_corrupt.json');
+    const pinned = [...inst.byId.values()].find((b) => b.expireTime !== undefined)!;
+    const at = pinned.expireTime!.getTime();
+    assert.equal(isPinned(pinned, new Date(at - 1000)), true);
+    assert.equal(isPinned(pinned, new Date(at + 1000)), false);
+    const unpinned = [...inst.byId.values()].find((b) => b.expireTime === undefined)!;
+    assert.equal(isPinned(unpinned, new Date(0)), false);
   });
 
   it('survives a parent cycle in a damaged catalog', () => {
