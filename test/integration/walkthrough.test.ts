@@ -34,6 +34,13 @@ describe('extension host: lesson walkthrough', () => {
       assert.ok(media && existsSync(path.join(ext().extensionPath, media)), `media of ${step.id} exists: ${media}`);
       assert.ok(step.completionEvents && step.completionEvents.length > 0, `${step.id} has a completion event`);
     }
+    // A step done by running pg_probackup ticks on what the run achieved (a context key set on
+    // success), never merely because its command was invoked: the command can fail.
+    const probackupCommands = ['initCatalog', 'addInstance', 'backup', 'validate'].map((c) => `onCommand:pgBackupStudio.${c}`);
+    for (const step of lesson.steps) {
+      const byCommand = (step.completionEvents ?? []).filter((e) => probackupCommands.includes(e));
+      assert.deepEqual(byCommand, [], `${step.id} is not completed by merely invoking a pg_probackup command`);
+    }
   });
 
   it('marks a step another feature reports, and rejects an unknown one', async () => {
