@@ -142,7 +142,11 @@ describe('catalogs: the Backups tree from recorded catalogs', () => {
     const raw = rawShow('archive-mode', 'show_after_corrupt.json')[0]!.backups.find((b) => b.id === 'TP0QY9') as unknown as Record<string, string>;
     const unescaped = text.replace(/\\(.)/g, '$1');
     for (const key of ['start-lsn', 'stop-lsn', 'note', 'program-version']) assert.ok(unescaped.includes(raw[key]!), `tooltip has ${key} ${raw[key]}`);
-    assert.match(unescaped, /Pinned \| yes, until 2026-12-01 18:20:34\+00/);
+    // The recorded pin (expire-time in the fixture) is in the future or the past depending on
+    // today's date: the tooltip must say which.
+    const expire = raw['expire-time']!;
+    const pinned = Date.parse(expire.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00')) > Date.now();
+    assert.ok(unescaped.includes(pinned ? `Pinned | yes, until ${expire}` : `Pinned | no (the pin expired ${expire})`), `pin of ${expire}`);
     assert.match(unescaped, /Data size \| 110 kB/); // 112924 bytes / 1024 = 110.3, three digits shown
     assert.match(unescaped, /Orphaned by \| TP0QXY, which is CORRUPT/);
   });
@@ -234,6 +238,35 @@ describe('catalogs: commands and their argument objects', () => {
     assert.equal(r.ok, true);
     assert.match(r.commandLine, new RegExp(`backup -B ${ARCHIVE.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} --instance=node2 -b DELTA --stream .*--pguser=postgres`));
     assert.equal(await vscode.env.clipboard.readText(), r.commandLine);
+  });
+
+  it('without a usable pg_probackup, the commands that run it say so before asking anything', async () => {
+    const cfg = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('pgBackupStudio');
+    const saved = cfg().inspect<string>('probackup.path')?.globalValue;
+    await cfg().update('probackup.path', path.join(tmp, 'no-such-dir', 'pg_probackup'), vscode.ConfigurationTarget.Global);
+    try {
+      // interactive: true asks for everything the object leaves out, as the palette does. A
+      // command that opened a folder dialog or a quick pick first would not answer in time.
+      const base = { interactive: true };
+      for (const [command, args] of [
+        ['initCatalog', base], ['addInstance', base], ['backup', { ...base, catalog: ARCHIVE, instance: 'node2' }],
+        ['merge', { ...base, catalog: ARCHIVE, instance: 'node2' }], ['checkdb', { ...base, catalog: ARCHIVE, instance: 'node2' }],
+        ['restore', { ...base, catalog: ARCHIVE, instance: 'node2' }], ['delInstance', { ...base, catalog: ARCHIVE, instance: 'node2' }],
+        ['deleteBackup', { ...base, catalog: ARCHIVE, instance: 'node2' }], ['setBackup', { ...base, catalog: ARCHIVE, instance: 'node2' }],
+        ['setConfig', { ...base, catalog: ARCHIVE, instance: 'node2' }], ['validate', { ...base, catalog: ARCHIVE, instance: 'node2' }],
+      ] as const) {
+        const r = await Promise.race([
+          vscode.commands.executeCommand<{ ok: boolean; code?: string; message?: string }>(`pgBackupStudio.${command}`, args),
+          sleep(8000).then(() => undefined),
+        ]);
+        if (r === undefined) await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+        assert.ok(r, `${command} waited for an answer instead of reporting the missing pg_probackup`);
+        assert.deepEqual([r.ok, r.code], [false, 'no-binary'], `${command}: ${r.message ?? ''}`);
+        assert.match(r.message ?? '', /no-such-dir/);
+      }
+    } finally {
+      await cfg().update('probackup.path', saved, vscode.ConfigurationTarget.Global);
+    }
   });
 
   it('openLog reports a catalog without a log file', async () => {

@@ -119,7 +119,16 @@ export function instanceMajor(model: InstanceModel | undefined): number | undefi
 /** The pg_probackup to run for this instance (or catalog-wide, with no instance). */
 export async function binaryFor(ctx: CatalogContext, catalog: string, instance?: string, major?: number): Promise<ProbackupBinary> {
   requireTrust(ctx);
-  const m = major ?? (instance !== undefined ? instanceMajor(await ctx.tree.instance(catalog, instance)) : undefined);
+  return binaryForMajor(ctx, major ?? (instance !== undefined ? instanceMajor(await ctx.tree.instance(catalog, instance)) : undefined));
+}
+
+/**
+ * pg_probackup for a server major (any when undefined), or a Stop with the reason and a "Set
+ * Path…" button. Commands that ask several questions call it first, so that a machine without
+ * pg_probackup is told so before the questions, not after them.
+ */
+export async function binaryForMajor(ctx: CatalogContext, m?: number): Promise<ProbackupBinary> {
+  requireTrust(ctx);
   const pick = await ctx.locator.pick(m);
   if (pick.ok) {
     if (pick.warning !== undefined) void vscode.window.showWarningMessage(pick.warning);

@@ -36,6 +36,7 @@ export function restore(ctx: CatalogContext) {
     const inv = invoked<RestoreArgs>(arg);
     const catalog = await pickCatalog(ctx, inv);
     const instance = await pickInstance(ctx, inv, catalog);
+    const binary = await binaryFor(ctx, catalog, instance);
     const model = await ctx.tree.instance(catalog, instance);
     const n = inv.node;
     let backupId = n?.kind === 'backup' ? n.node.backup.id : n?.kind === 'timelineBackup' ? n.backupId : inv.args.backupId;
@@ -54,7 +55,6 @@ export function restore(ctx: CatalogContext) {
         w ? vscode.l10n.t('Recover to a point? The window runs from {0} to {1}', formatTime(w.from.time), w.to.kind === 'wal' ? w.to.lsn : formatTime(w.to.time)) : vscode.l10n.t('Recover to a point?'),
         { ...(w?.toAtLeast ? { time: formatTime(w.toAtLeast) } : {}), ...(w?.to.kind === 'wal' ? { lsn: w.to.lsn } : w?.to.lsn ? { lsn: w.to.lsn } : {}) })
       : targetFromArg(inv.args.target);
-    const binary = await binaryFor(ctx, catalog, instance);
     const runAs = runAsFor(inv.args.osUser);
 
     // Pre-flight, before pg_probackup refuses with a bare "destination is not empty".

@@ -34,6 +34,8 @@ export function backup(ctx: CatalogContext) {
     const result = await guarded(ctx, async () => {
       catalog = await pickCatalog(ctx, inv);
       instance = await pickInstance(ctx, inv, catalog);
+      // Before the wizard's questions: without a usable pg_probackup they would be asked for nothing.
+      const binary = await binaryFor(ctx, catalog, instance);
       const state = ctx.extension.globalState;
       const last = rememberedChoices(state, catalog, instance);
       const choices = await askBackupChoices(inv.args, last, inv.interactive);
@@ -45,7 +47,6 @@ export function backup(ctx: CatalogContext) {
         ...(connection && ctx.services.connections.get(connection.name) ? { connectionName: connection.name } : {}),
       };
       major = instanceMajor(await ctx.tree.instance(catalog, instance));
-      const binary = await binaryFor(ctx, catalog, instance);
       const invocation = backupCommand(backupOptionsFrom({ binary: binary.path, catalog, instance, choices: withServer, ...(password !== undefined ? { password } : {}) }));
       const line = commandLine(invocation);
       if (inv.interactive) {
@@ -138,10 +139,10 @@ export function validate(ctx: CatalogContext) {
     const catalog = await pickCatalog(ctx, inv);
     const node = inv.node;
     const instance = node?.kind === 'catalog' ? undefined : inv.args.instance ?? (node ? await pickInstance(ctx, inv, catalog) : undefined);
+    const binary = await binaryFor(ctx, catalog, instance);
     const backupId = node?.kind === 'backup' || node?.kind === 'timelineBackup' || inv.args.backupId !== undefined
       ? await pickBackup(ctx, inv, catalog, instance ?? '') : undefined;
     const target = inv.interactive ? await askTarget(vscode.l10n.t('Validate up to a recovery target?')) : targetFromArg(inv.args.target);
-    const binary = await binaryFor(ctx, catalog, instance);
     const what = backupId ?? instance ?? catalog;
     try {
       const out = await ctx.runner.run({

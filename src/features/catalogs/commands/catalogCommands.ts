@@ -10,7 +10,7 @@ import { catalogLayoutProblem } from '../../../core/probackup/catalogReader';
 import { SET_PATH_COMMAND } from '../catalogTree';
 import type { CatalogContext } from '../commandContext';
 import {
-  binaryFor, confirmed, guarded, invoked, passwordFor, pickCatalog, pickConnection, pickInstance, runAsFor, Stop,
+  binaryFor, binaryForMajor, confirmed, guarded, invoked, passwordFor, pickCatalog, pickConnection, pickInstance, runAsFor, Stop,
 } from '../commandContext';
 import { isTreeNode } from '../treeNodes';
 import type { TreeNode } from '../treeNodes';
@@ -45,8 +45,8 @@ export function addCatalog(ctx: CatalogContext) {
 export function initCatalog(ctx: CatalogContext) {
   return (arg?: unknown) => guarded(ctx, async () => {
     const inv = invoked<{ catalog: string }>(arg);
+    const binary = await binaryForMajor(ctx);
     const catalog = path.resolve(inv.args.catalog ?? await folder(vscode.l10n.t('Folder for a new backup catalog (empty or new)'), vscode.l10n.t('Initialize Here')));
-    const binary = await binaryFor(ctx, catalog);
     const out = await ctx.runner.run({
       title: vscode.l10n.t('Initializing catalog {0}', catalog),
       invocation: initCommand({ binary: binary.path, catalog }),
@@ -90,6 +90,7 @@ async function dataDirectoryOf(c: ConnectionInfo, password: string | undefined):
 export function addInstance(ctx: CatalogContext) {
   return (arg?: unknown) => guarded(ctx, async () => {
     const inv = invoked<{ pgdata: string; connectionName: string }>(arg);
+    const binary = await binaryForMajor(ctx);
     const catalog = await pickCatalog(ctx, inv);
     const instance = inv.args.instance ?? await vscode.window.showInputBox({ title: vscode.l10n.t('New instance name'), value: 'main', ignoreFocusOut: true });
     if (!instance) throw new Stop('cancelled', '');
@@ -103,7 +104,6 @@ export function addInstance(ctx: CatalogContext) {
         osUser ??= conn.osUser;
       }
     }
-    const binary = await binaryFor(ctx, catalog);
     const out = await ctx.runner.run({
       title: vscode.l10n.t('Adding instance {0}', instance),
       invocation: addInstanceCommand({ binary: binary.path, catalog, instance, pgdata }),
@@ -127,12 +127,12 @@ export function delInstance(ctx: CatalogContext) {
     const inv = invoked<object>(arg);
     const catalog = await pickCatalog(ctx, inv);
     const instance = await pickInstance(ctx, inv, catalog);
+    const binary = await binaryFor(ctx, catalog, instance);
     const model = await ctx.tree.instance(catalog, instance);
     const n = model?.byId.size ?? 0;
     const ok = await confirmed(inv, vscode.l10n.t('Delete instance "{0}" and its {1} backups and WAL archive?', instance, n),
       vscode.l10n.t('pg_probackup del-instance removes the instance\'s backups and archived WAL from {0}. This cannot be undone.', catalog), vscode.l10n.t('Delete Instance'));
     if (!ok) return { ok: false as const, code: 'cancelled', message: '' };
-    const binary = await binaryFor(ctx, catalog);
     await ctx.runner.run({
       title: vscode.l10n.t('Deleting instance {0}', instance),
       invocation: delInstanceCommand({ binary: binary.path, catalog, instance }),

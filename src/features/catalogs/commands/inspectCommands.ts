@@ -79,6 +79,7 @@ export function setConfig(ctx: CatalogContext) {
     const inv = invoked<{ values: Record<string, string | number> }>(arg);
     const catalog = await pickCatalog(ctx, inv);
     const instance = await pickInstance(ctx, inv, catalog);
+    const binary = await binaryFor(ctx, catalog, instance);
     let values = inv.args.values;
     if (!values) {
       const key = await vscode.window.showQuickPick(Object.keys(CONFIG_KEYS), { title: vscode.l10n.t('Setting of {0} to change', instance) });
@@ -87,7 +88,6 @@ export function setConfig(ctx: CatalogContext) {
       if (value === undefined) throw new Stop('cancelled', '');
       values = { [key]: value };
     }
-    const binary = await binaryFor(ctx, catalog, instance);
     await ctx.runner.run({
       title: 'set-config',
       invocation: setConfigCommand({ binary: binary.path, catalog, instance, ...mergeConfig(values) }),
@@ -103,6 +103,7 @@ export function setBackup(ctx: CatalogContext) {
     const inv = invoked<{ ttl: string | number; expireTime: string; note: string }>(arg);
     const catalog = await pickCatalog(ctx, inv);
     const instance = await pickInstance(ctx, inv, catalog);
+    const binary = await binaryFor(ctx, catalog, instance);
     const backupId = await pickBackup(ctx, inv, catalog, instance);
     let { ttl, expireTime, note } = inv.args;
     if (inv.interactive) {
@@ -123,7 +124,6 @@ export function setBackup(ctx: CatalogContext) {
     }
     const expire = expireTime !== undefined ? new Date(expireTime) : undefined;
     if (expire && Number.isNaN(expire.getTime())) throw new Stop('bad-argument', `not a time: ${expireTime}`);
-    const binary = await binaryFor(ctx, catalog, instance);
     const out = await ctx.runner.run({
       title: 'set-backup',
       invocation: setBackupCommand({ binary: binary.path, catalog, instance, backupId, ...(ttl !== undefined ? { ttl } : {}), ...(expire ? { expireTime: expire } : {}), ...(note !== undefined ? { note } : {}) }),

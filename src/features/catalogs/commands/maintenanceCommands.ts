@@ -21,8 +21,8 @@ export function deleteBackup(ctx: CatalogContext) {
     const inv = invoked<object>(arg);
     const catalog = await pickCatalog(ctx, inv);
     const instance = await pickInstance(ctx, inv, catalog);
-    const backupId = await pickBackup(ctx, inv, catalog, instance);
     const binary = await binaryFor(ctx, catalog, instance);
+    const backupId = await pickBackup(ctx, inv, catalog, instance);
     const lines: string[] = [];
     await ctx.runner.run({
       title: vscode.l10n.t('Previewing delete of {0}', backupId),
@@ -90,11 +90,11 @@ export function merge(ctx: CatalogContext) {
     const inv = invoked<object>(arg);
     const catalog = await pickCatalog(ctx, inv);
     const instance = await pickInstance(ctx, inv, catalog);
+    const binary = await binaryFor(ctx, catalog, instance);
     const backupId = await pickBackup(ctx, inv, catalog, instance, (b) => b.mode !== 'FULL');
     const ok = await confirmed(inv, vscode.l10n.t('Merge backup {0} into its FULL backup?', backupId),
       vscode.l10n.t('The chain up to {0} becomes one FULL backup; the incremental backups merged into it are removed.', backupId), vscode.l10n.t('Merge'));
     if (!ok) return { ok: false as const, code: 'cancelled', message: '' };
-    const binary = await binaryFor(ctx, catalog, instance);
     try {
       const out = await ctx.runner.run({
         title: vscode.l10n.t('Merging {0}', backupId),
@@ -116,6 +116,7 @@ export function checkdb(ctx: CatalogContext) {
     const inv = invoked<{ amcheck: boolean; pgdata: string; connectionName: string }>(arg);
     const catalog = await pickCatalog(ctx, inv);
     const instance = await pickInstance(ctx, inv, catalog);
+    const binary = await binaryFor(ctx, catalog, instance);
     let amcheck = inv.args.amcheck;
     if (amcheck === undefined && inv.interactive) {
       const files = vscode.l10n.t('Data files only (page checksums)');
@@ -126,7 +127,6 @@ export function checkdb(ctx: CatalogContext) {
     }
     const connection = await pickConnection(ctx, inv, true);
     const password = await passwordFor(ctx, inv, connection);
-    const binary = await binaryFor(ctx, catalog, instance);
     const out = await ctx.runner.run({
       title: vscode.l10n.t('Checking {0}', instance),
       invocation: checkdbCommand({
