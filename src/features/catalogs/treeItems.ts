@@ -3,6 +3,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { isPinned, isUsableNode, isUsableStatus, walkNodes } from '../../core/probackup/catalogModel';
+import { backupLockHolder, IN_PROGRESS_STATUSES } from '../../core/probackup/backupLock';
 import { formatBytes, formatTime } from '../../core/probackup/format';
 import { backupTooltip, timelineTooltip, windowTooltip } from './tooltips';
 import type { BackupTreeNode, CatalogNode, InstanceNode, MessageNode, TimelineBackupNode, TimelineNode, TreeNode, WalArchiveNode, WindowNode } from './treeNodes';
@@ -57,9 +58,14 @@ function backupItem(n: BackupTreeNode): vscode.TreeItem {
   const orphan = n.node.orphanedBy;
   const cause = orphan ? (orphan.status === 'MISSING' ? ` — parent ${orphan.backupId} missing` : ` — parent ${orphan.backupId} is ${orphan.status}`) : '';
   const pinned = isPinned(b) ? ' · pinned' : '';
-  item.description = `${formatTime(b.startTime)} · ${b.status}${cause}${pinned}`;
+  // RUNNING (MERGING, DELETING) after its pg_probackup process was killed: say so, no spinner.
+  const holder = IN_PROGRESS_STATUSES.has(b.status) ? backupLockHolder(n.catalog, n.instance, b.id) : undefined;
+  const ended = holder !== undefined && !holder.alive;
+  const interrupted = ended ? vscode.l10n.t(' — interrupted: process {0} has ended', holder.pid) : '';
+  item.description = `${formatTime(b.startTime)} · ${b.status}${cause}${interrupted}${pinned}`;
   // An OK backup on a broken chain gets the warning icon, not the green one of its own status.
-  item.iconPath = isUsableStatus(b.status) && !isUsableNode(n.node) ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('charts.orange')) : statusIcon(b.status);
+  item.iconPath = ended ? new vscode.ThemeIcon('debug-disconnect', new vscode.ThemeColor('charts.red'))
+    : isUsableStatus(b.status) && !isUsableNode(n.node) ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('charts.orange')) : statusIcon(b.status);
   item.tooltip = backupTooltip(b, n.node);
   item.contextValue = `backup.${b.status}`;
   return item;
