@@ -1,9 +1,10 @@
 // The replication-access rule against the server's own verdict: for each pg_hba.conf, the
 // checker's "can role backup make a replication connection from 127.0.0.1 (or the local
 // socket)" must agree with a real psql replication connection (IDENTIFY_SYSTEM). The fix's
-// added line must then let the connection in.
+// added line must then let the connection in. A second suite turns ssl on: psql's default
+// sslmode=prefer tries SSL first (hostssl lines), then without SSL when refused (hostnossl).
 import * as assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { applyEdits } from '../../src/core/pgconf/edits';
 import { loadHbaText } from '../../src/core/pgconf/hbaLoader';
@@ -11,16 +12,20 @@ import { checkHba } from '../../src/core/pgconf/hbaRules';
 import { programPath } from '../../src/core/postgres/installations';
 import { run } from '../../src/core/process/runner';
 import { useCluster } from '../support/clusters';
+import { skipBecause } from '../support/skip';
 
 // Lines for the superuser the harness needs; they never match role backup.
 const HARNESS = 'local all postgres trust\nhost all postgres 127.0.0.1/32 trust\n';
 
-const CASES: { name: string; hba: string; local?: boolean }[] = [
+const CASES: { name: string; hba: string; local?: boolean; notLoaded?: boolean }[] = [
   { name: '"all" databases do not cover replication', hba: 'host all all 127.0.0.1/32 trust\n' },
   { name: 'the replication keyword', hba: 'host replication all 127.0.0.1/32 trust\n' },
   { name: 'a quoted "replication" is a database name', hba: 'host "replication" backup 127.0.0.1/32 trust\n' },
   { name: 'an earlier reject wins', hba: 'host replication all 127.0.0.1/32 reject\nhost replication backup 127.0.0.1/32 trust\n' },
   { name: 'group membership', hba: 'host replication +backupers 127.0.0.0/8 trust\n' },
+  { name: '+role includes the role itself', hba: 'host replication +backup 127.0.0.1/32 trust\n' },
+  { name: 'a CIDR mask with a sign', hba: 'host replication backup 127.0.0.1/+32 trust\n' },
+  { name: 'an invalid line keeps the file from loading', hba: 'host replication backup 127.0.0.1/32 trust\nhost all all all scram-sha-256 pamservice=x\n', notLoaded: true },
   { name: 'another network', hba: 'host replication backup 10.0.0.0/8 trust\n' },
   { name: 'hostssl while ssl is off', hba: 'hostssl replication backup 127.0.0.1/32 trust\n' },
   { name: 'a role list', hba: 'host replication other,backup 127.0.0.1 255.255.255.255 trust\n' },
@@ -62,10 +67,21 @@ describe('replication access rule vs real replication connections (PostgreSQL 15
     it(`${tc.name}: the checker agrees with the server, and its fix works`, async () => {
       const local = tc.local ?? false;
       const hba = HARNESS + tc.hba;
+      // From the harness alone, so a file that does not load leaves just that in force.
+      writeFileSync(hbaFile, HARNESS);
+      await handle.cluster.reload();
+      await new Promise((r) => setTimeout(r, 300));
+      const logBefore = handle.cluster.readLog().length;
       writeFileSync(hbaFile, hba);
       await handle.cluster.reload();
       await new Promise((r) => setTimeout(r, 300));
       const allowed = await serverAllows(local);
+      if (tc.notLoaded === true) {
+        assert.match(handle.cluster.readLog().slice(logBefore), /pg_hba\.conf was not reloaded/);
+        assert.equal(allowed, false, 'the server kept the harness lines');
+        assert.equal((await ours(hba, local)).length, 1, 'the checker grants nothing from a file that does not load');
+        return;
+      }
       const findings = await ours(hba, local);
       assert.equal(findings.length === 0, allowed, `server ${allowed ? 'allows' : 'refuses'}; checker says ${findings[0]?.message ?? 'allowed'}`);
       if (!allowed) {
@@ -78,6 +94,62 @@ describe('replication access rule vs real replication connections (PostgreSQL 15
         assert.equal(await serverAllows(local), true, `after the fix:\n${fixedText}`);
         assert.deepEqual(await ours(fixedText, local), []);
       }
+    });
+  }
+});
+
+const SSL_CASES: { name: string; hba: string }[] = [
+  { name: 'a hostssl line', hba: 'hostssl replication backup 127.0.0.1/32 trust\n' },
+  { name: 'a hostnossl line (libpq retries without SSL)', hba: 'hostnossl replication backup 127.0.0.1/32 trust\n' },
+  { name: 'hostssl rejects, hostnossl allows', hba: 'hostssl replication backup 127.0.0.1/32 reject\nhostnossl replication backup 127.0.0.1/32 trust\n' },
+  { name: 'a hostssl reject alone', hba: 'hostssl replication backup 127.0.0.1/32 reject\n' },
+  { name: 'host lines match SSL too', hba: 'host replication backup 127.0.0.1/32 trust\n' },
+];
+
+describe('replication access rule with ssl = on vs real replication connections (PostgreSQL 15)', function () {
+  this.timeout(300_000);
+  const handle = useCluster(15, { source: 'debian' });
+  let hbaFile = '';
+
+  before(async function () {
+    const openssl = '/usr/bin/openssl';
+    if (!existsSync(openssl)) skipBecause(this, 'no /usr/bin/openssl to make a server certificate');
+    const c = handle.cluster;
+    const key = path.join(c.dataDir, 'server.key');
+    const crt = path.join(c.dataDir, 'server.crt');
+    const r = await run(openssl, ['req', '-new', '-x509', '-days', '2', '-nodes', '-subj', '/CN=localhost', '-keyout', key, '-out', crt]);
+    assert.equal(r.exitCode, 0, r.stderr);
+    for (const f of [key, crt]) chownSync(f, c.osUser.uid, c.osUser.gid);
+    chmodSync(key, 0o600);
+    await c.query('ALTER SYSTEM SET ssl = on');
+    await c.reload();
+    await c.query('CREATE ROLE backup LOGIN REPLICATION');
+    hbaFile = (await c.query<{ hba_file: string }>('SHOW hba_file'))[0]?.hba_file ?? '';
+    await new Promise((res) => setTimeout(res, 300));
+    assert.equal((await c.query<{ ssl: string }>('SHOW ssl'))[0]?.ssl, 'on');
+  });
+
+  const serverAllows = async (): Promise<boolean> => {
+    const c = handle.cluster;
+    // No sslmode: libpq's default, prefer.
+    const conninfo = `host=127.0.0.1 port=${c.port} user=backup dbname=replication replication=true connect_timeout=10`;
+    const env = { ...c.env, PGPASSWORD: undefined, PGSSLMODE: undefined };
+    const r = await run(programPath(c.installation, 'psql'), ['-X', '-w', '-d', conninfo, '-c', 'IDENTIFY_SYSTEM'], { env });
+    if (r.exitCode !== 0) assert.match(r.stderr, /pg_hba\.conf/, `refusals come from pg_hba.conf: ${r.stderr}`);
+    return r.exitCode === 0;
+  };
+
+  for (const tc of SSL_CASES) {
+    it(`${tc.name}: the checker, told only that ssl is on, agrees with psql`, async () => {
+      const hba = HARNESS + tc.hba;
+      writeFileSync(hbaFile, hba);
+      await handle.cluster.reload();
+      await new Promise((r) => setTimeout(r, 300));
+      const allowed = await serverAllows();
+      const set = await loadHbaText(hbaFile, hba, { major: 15 });
+      const findings = checkHba(set, { major: 15, backupRole: 'backup', clientAddress: '127.0.0.1', ssl: true, fixMethod: 'trust' })
+        .filter((f) => f.code === 'hba/no-replication-access');
+      assert.equal(findings.length === 0, allowed, `server ${allowed ? 'allows' : 'refuses'}; checker says ${findings[0]?.message ?? 'allowed'}`);
     });
   }
 });

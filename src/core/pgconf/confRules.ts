@@ -6,9 +6,11 @@ import type { AppliedSetting, ConfTree } from './confTree';
 import { appendLine, replaceToken } from './edits';
 import type { Finding, Fix, Range, Severity } from './findings';
 import { finding, range } from './findings';
-import { checkValue, didYouMean, numericValue, parseBool } from './gucValues';
+import { checkValue, didYouMean, enumAccepts, numericValue, parseBool } from './gucValues';
+import { ON_WORDS } from './hiddenEnumValues';
 import type { ParamFact, ParamFacts } from './paramFacts';
 import { paramFacts } from './paramFacts';
+import { tokenRange } from './confLexer';
 
 export interface ConfRuleOptions {
   readonly major: number;
@@ -86,10 +88,13 @@ export function checkConf(tree: ConfTree, options: ConfRuleOptions): Finding[] {
     }
   }
 
-  // archiving
-  const archiveMode = value('archive_mode').toLowerCase();
-  const archiving = archiveMode === 'always' || parseBool(archiveMode) === true;
-  if (options.walMode === 'archive' && !archiving) {
+  // archiving: archive_mode_options of xlog.c (always, on, off and the hidden true/yes/1...)
+  const archiveMode = value('archive_mode');
+  const archiveFact = facts.params.get('archive_mode');
+  const archiveModeValid = archiveFact === undefined || enumAccepts(archiveFact, archiveMode);
+  const archiving = [...ON_WORDS, 'always'].includes(archiveMode.toLowerCase());
+  // An invalid archive_mode is reported as such (the server does not start), not as "off".
+  if (options.walMode === 'archive' && !archiving && archiveModeValid) {
     report('archive_mode', 'error', 'pgconf/archive-mode',
       'archive_mode is off: ARCHIVE backups, PAGE backups and point-in-time recovery need continuous WAL archiving (archive_mode = on, or always on a standby)',
       setFix('archive_mode', 'on', 'Set archive_mode = on'));
@@ -162,6 +167,13 @@ export function splitList(v: string): string[] {
   return v.split(',').map((x) => x.trim().replace(/^"(.*)"$/, '$1')).filter((x) => x !== '');
 }
 
+/**
+ * PGC_INTERNAL parameters that pg_settings does not show (GUC_NO_SHOW_ALL), so the generated
+ * facts lack them: guc_tables.c's is_superuser. Setting one in a file fails like any internal
+ * parameter: 'parameter "is_superuser" cannot be changed'.
+ */
+const HIDDEN_INTERNAL: ReadonlySet<string> = new Set(['is_superuser']);
+
 function checkNamesAndValues(tree: ConfTree, facts: ParamFacts, out: Finding[]): void {
   const names = [...facts.params.values()].map((f) => f.name);
   const note = facts.exact ? '' : ` (checked against PostgreSQL ${facts.sourceMajor} facts)`;
@@ -170,18 +182,28 @@ function checkNamesAndValues(tree: ConfTree, facts: ParamFacts, out: Finding[]):
     const fact = facts.params.get(lower);
     if (fact === undefined) {
       if (lower.includes('.')) continue; // placeholder of an extension
+      if (HIDDEN_INTERNAL.has(lower)) {
+        out.push(finding(s.file, tokenRange(s.nameToken), s.applied ? 'error' : 'warning', 'pgconf/internal-parameter',
+          `parameter "${s.name}" cannot be changed: the server sets it itself, and a configuration file that sets it stops the server from starting`));
+        continue;
+      }
       const guess = didYouMean(s.name, names);
-      const range = { start: { line: s.nameToken.line, character: s.nameToken.start }, end: { line: s.nameToken.line, character: s.nameToken.end } };
-      out.push(finding(s.file, range, 'error', 'pgconf/unknown-parameter',
+      out.push(finding(s.file, tokenRange(s.nameToken), 'error', 'pgconf/unknown-parameter',
         `unrecognized configuration parameter "${s.name}"${guess === undefined ? '' : `; did you mean "${guess}"?`}${note}`,
         guess === undefined ? undefined : { title: `Change to ${guess}`, edits: [replaceToken(s.file, s.nameToken, guess)] }));
       continue;
     }
+    // The server checks only the line in force: an overridden bad line does not stop it.
+    const overridden = s.applied ? '' : ' (a later line overrides it, so the server ignores this one)';
+    if (fact.context === 'internal') {
+      out.push(finding(s.file, tokenRange(s.nameToken), s.applied ? 'error' : 'warning', 'pgconf/internal-parameter',
+        `parameter "${s.name}" cannot be changed: it is a preset option that only reports how the server was built, initialized or is running, and a configuration file that sets it stops the server from starting${overridden}${note}`,
+        { title: `Comment out the ${s.name} line`, edits: [{ file: s.file, range: range(s.nameToken.line, 0, s.nameToken.line, 0), newText: '# ' }] }));
+      continue;
+    }
     const problem = checkValue(fact, s.value);
     if (problem === undefined) continue;
-    const r = { start: { line: s.valueToken.line, character: s.valueToken.start }, end: { line: s.valueToken.line, character: s.valueToken.end } };
-    // The server checks only the line in force: an overridden bad value does not stop it.
-    const overridden = s.applied ? '' : ' (a later line overrides it, so the server ignores this one)';
+    const r = tokenRange(s.valueToken);
     out.push(finding(s.file, r, s.applied ? 'error' : 'warning', `pgconf/invalid-value`, describe(fact, s.value, problem) + overridden + note, enumFix(fact, s, problem)));
   }
 }
@@ -189,7 +211,7 @@ function checkNamesAndValues(tree: ConfTree, facts: ParamFacts, out: Finding[]):
 function describe(fact: ParamFact, v: string, p: NonNullable<ReturnType<typeof checkValue>>): string {
   switch (p.kind) {
     case 'bad-bool': return `parameter "${fact.name}" requires a Boolean value, not "${v}"`;
-    case 'bad-number': return `invalid value for parameter "${fact.name}": "${v}"${fact.unit ? ` (a number, optionally with a unit; base unit ${fact.unit})` : ''}`;
+    case 'bad-number': return `invalid value for parameter "${fact.name}": "${v}"${p.hint === undefined ? '' : ` (${p.hint})`}${fact.unit ? ` (a number, optionally with a unit; base unit ${fact.unit})` : ''}`;
     case 'bad-unit': return `invalid unit in "${v}" for parameter "${fact.name}": valid units are ${p.validUnits.map((u) => `"${u}"`).join(', ')} (case matters)`;
     case 'out-of-range': return `${p.value}${fact.unit ? ` (in ${fact.unit})` : ''} is outside the valid range for parameter "${fact.name}" (${p.min} .. ${p.max})`;
     case 'bad-enum': {

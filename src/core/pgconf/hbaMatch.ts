@@ -19,10 +19,18 @@ export interface HbaConnection {
   readonly replication: boolean;
   readonly ssl?: boolean;
   readonly gssEncrypted?: boolean;
-  /** Roles the role is a member of, for `+group` tokens. */
+  /** Roles the role is a member of (directly or not), for `+group` and samerole; the role itself always counts. */
   readonly memberOf?: readonly string[];
   /** Major version: regular expressions need 16+. */
   readonly major?: number;
+}
+
+/**
+ * hba.c's is_member: is_member_of_role_nosuper, i.e. roles_is_member_of, whose list starts with
+ * the role itself. So `+backup` and samerole (database "backup") match role backup.
+ */
+function isMember(c: HbaConnection, role: string): boolean {
+  return c.role === role || (c.memberOf ?? []).includes(role);
 }
 
 function tokenMatchesName(t: HbaToken, name: string, major: number): boolean {
@@ -41,7 +49,7 @@ export function databaseMatches(tokens: readonly HbaToken[], c: HbaConnection): 
     if (isKeyword(t, 'sameuser')) {
       if (c.database === c.role) return true;
     } else if (isKeyword(t, 'samegroup') || isKeyword(t, 'samerole')) {
-      if ((c.memberOf ?? []).includes(c.database)) return true;
+      if (isMember(c, c.database)) return true;
     } else if (isKeyword(t, 'replication')) {
       continue;
     } else if (tokenMatchesName(t, c.database, major)) {
@@ -55,7 +63,7 @@ export function roleMatches(tokens: readonly HbaToken[], c: HbaConnection): bool
   const major = c.major ?? 17;
   for (const t of tokens) {
     if (!t.quoted && t.text.startsWith('+')) {
-      if ((c.memberOf ?? []).includes(t.text.slice(1))) return true;
+      if (isMember(c, t.text.slice(1))) return true;
     } else if (isKeyword(t, 'all')) {
       return true;
     } else if (tokenMatchesName(t, c.role, major)) {
@@ -141,7 +149,10 @@ function rolesCover(a: readonly HbaToken[], b: readonly HbaToken[], major: numbe
   if (a.some((t) => isKeyword(t, 'all'))) return true;
   return b.every((t) => {
     if (!simpleToken(t, major) || isKeyword(t, 'all')) return false;
-    return a.some((x) => simpleToken(x, major) && !isKeyword(x, 'all') && x.text === t.text && isGroup(x) === isGroup(t));
+    return a.some((x) => simpleToken(x, major) && !isKeyword(x, 'all') && (
+      (x.text === t.text && isGroup(x) === isGroup(t))
+      // `+r` also matches role r itself.
+      || (isGroup(x) && !isGroup(t) && x.text.slice(1) === t.text)));
   });
 }
 

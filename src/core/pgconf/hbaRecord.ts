@@ -1,8 +1,11 @@
 // Turns a tokenized pg_hba.conf line into a record, with the checks and messages of
 // parse_hba_line in hba.c: connection type, databases, roles, address (keyword, CIDR,
-// address plus mask, or host name), method and name=value options.
+// address plus mask, or host name), method (oauth from PostgreSQL 18) and the name=value
+// options (hbaOptions.ts).
 import type { Range } from './findings';
 import type { HbaLine, HbaToken } from './hbaLoader';
+import type { HbaNote } from './hbaOptions';
+import { parseAuthOptions } from './hbaOptions';
 import type { IpAddress } from './ipAddress';
 import { didYouMean } from './gucValues';
 import { cidrMask, parseIp } from './ipAddress';
@@ -10,9 +13,20 @@ import { cidrMask, parseIp } from './ipAddress';
 export type ConnType = 'local' | 'host' | 'hostssl' | 'hostnossl' | 'hostgssenc' | 'hostnogssenc';
 
 export const AUTH_METHODS = [
-  'trust', 'reject', 'md5', 'password', 'scram-sha-256', 'gss', 'sspi', 'ident', 'peer', 'pam', 'ldap', 'radius', 'cert', 'bsd',
+  'trust', 'reject', 'md5', 'password', 'scram-sha-256', 'gss', 'sspi', 'ident', 'peer', 'pam', 'ldap', 'radius', 'cert', 'bsd', 'oauth',
 ] as const;
 export type AuthMethod = (typeof AUTH_METHODS)[number];
+
+/** The methods the server of a major knows: oauth from PostgreSQL 18. */
+export function authMethodsOf(major: number): readonly AuthMethod[] {
+  return major >= 18 ? AUTH_METHODS : AUTH_METHODS.filter((m) => m !== 'oauth');
+}
+
+/** What a line is checked against besides its text. */
+export interface HbaLineContext {
+  /** postgresql.conf's oauth_validator_libraries (18); undefined: not known, not checked. */
+  readonly oauthValidatorLibraries?: string;
+}
 
 export type HbaAddress =
   | { readonly kind: 'all' | 'samehost' | 'samenet'; readonly range: Range }
@@ -34,22 +48,19 @@ export interface HbaRecord {
   readonly method: AuthMethod;
   readonly methodToken: HbaToken;
   readonly options: readonly HbaOption[];
+  /** What the server logs about the line but accepts. */
+  readonly warnings?: readonly HbaNote[];
 }
 
 export interface HbaParseError {
   readonly line: HbaLine;
   readonly message: string;
   readonly range: Range;
+  /** 'auth-option': an option value, or an option the method does not take or requires. */
+  readonly kind?: 'auth-option';
 }
 
 const CONN_TYPES: ReadonlySet<string> = new Set(['local', 'host', 'hostssl', 'hostnossl', 'hostgssenc', 'hostnogssenc']);
-const OPTION_NAMES: ReadonlySet<string> = new Set([
-  'map', 'clientcert', 'clientname', 'pamservice', 'pam_use_hostname', 'ldapurl', 'ldaptls', 'ldapscheme', 'ldapserver', 'ldapport',
-  'ldapbinddn', 'ldapbindpasswd', 'ldapsearchattribute', 'ldapsearchfilter', 'ldapbasedn', 'ldapprefix', 'ldapsuffix',
-  'krb_realm', 'include_realm', 'compat_realm', 'upn_username', 'radiusservers', 'radiusserver', 'radiussecrets', 'radiussecret',
-  'radiusidentifiers', 'radiusidentifier', 'radiusports', 'radiusport',
-]);
-
 const POSIX_CLASSES: Readonly<Record<string, string>> = {
   alpha: 'a-zA-Z', digit: '0-9', alnum: 'a-zA-Z0-9', upper: 'A-Z', lower: 'a-z', space: '\\s', xdigit: '0-9A-Fa-f',
   punct: '!-\\/:-@\\[-`{-~', word: '\\w', blank: ' \\t',
@@ -77,7 +88,7 @@ export function isKeyword(t: HbaToken, keyword: string): boolean {
 }
 
 /** Parses one line; returns a record or the first error, like the server. */
-export function parseHbaRecord(line: HbaLine, major = 17): HbaRecord | HbaParseError {
+export function parseHbaRecord(line: HbaLine, major = 17, context: HbaLineContext = {}): HbaRecord | HbaParseError {
   const err = (message: string, range: Range): HbaParseError => ({ line, message, range });
   if (line.error) return err(line.error.message, line.error.range);
   const fields = line.fields;
@@ -144,8 +155,9 @@ export function parseHbaRecord(line: HbaLine, major = 17): HbaRecord | HbaParseE
   const methodToken = mf[0];
   if (methodToken === undefined) return err('end-of-line before authentication method', line.range);
   if (mf.length > 1) return err('multiple values specified for authentication type', methodToken.range);
-  if (!(AUTH_METHODS as readonly string[]).includes(methodToken.text)) {
-    const guess = didYouMean(methodToken.text, AUTH_METHODS);
+  const methods = authMethodsOf(major);
+  if (!(methods as readonly string[]).includes(methodToken.text)) {
+    const guess = didYouMean(methodToken.text, methods);
     return err(`invalid authentication method "${methodToken.text}"${guess === undefined ? '' : `; did you mean "${guess}"?`}`, methodToken.range);
   }
   let method = methodToken.text as AuthMethod;
@@ -154,21 +166,20 @@ export function parseHbaRecord(line: HbaLine, major = 17): HbaRecord | HbaParseE
   if (conntype !== 'local' && method === 'peer') return err('peer authentication is only supported on local sockets', methodToken.range);
   if (conntype !== 'hostssl' && method === 'cert') return err('cert authentication is only supported on hostssl connections', methodToken.range);
 
-  const options: HbaOption[] = [];
-  for (; fi < fields.length; fi++) {
-    for (const t of fields[fi] ?? []) {
-      const eq = t.text.indexOf('=');
-      if (eq < 0) return err(`authentication option not in name=value format: ${t.text}`, t.range);
-      const name = t.text.slice(0, eq);
-      if (!OPTION_NAMES.has(name)) return err(`unrecognized authentication option name: "${name}"`, t.range);
-      if (name === 'map' && !['ident', 'peer', 'gss', 'sspi', 'cert'].includes(method)) {
-        return err('authentication option "map" is only valid for authentication methods ident, peer, gssapi, sspi, and cert', t.range);
-      }
-      if (name === 'clientcert' && conntype !== 'hostssl') return err('clientcert can only be configured for "hostssl" rows', t.range);
-      options.push({ name, value: t.text.slice(eq + 1), token: t });
-    }
+  const parsed = parseAuthOptions(fields.slice(fi).flat(), {
+    conntype, method, major,
+    ...(context.oauthValidatorLibraries === undefined ? {} : { oauthValidatorLibraries: context.oauthValidatorLibraries }),
+  });
+  if ('message' in parsed) {
+    const range = parsed.token?.range ?? methodToken.range;
+    return /^(authentication option not in name=value|unrecognized authentication option)/.test(parsed.message)
+      ? err(parsed.message, range) : { ...err(parsed.message, range), kind: 'auth-option' };
   }
-  return { line, conntype, databases, roles, ...(address === undefined ? {} : { address }), method, methodToken, options };
+  const { options, warnings } = parsed;
+  return {
+    line, conntype, databases, roles, ...(address === undefined ? {} : { address }), method, methodToken, options,
+    ...(warnings.length === 0 ? {} : { warnings }),
+  };
 }
 
 export function isHbaRecord(r: HbaRecord | HbaParseError): r is HbaRecord {

@@ -98,10 +98,15 @@ function ipv6Bytes(text: string): number[] {
   return bytes;
 }
 
-/** Mask bytes for a CIDR length, or undefined when the text is not a valid length for the family. */
+/**
+ * Mask bytes for a CIDR length, or undefined when the text is not a valid length for the
+ * family. As pg_sockaddr_cidr_mask reads it: strtol(base 10) must consume the whole text, so
+ * leading whitespace and a sign are allowed ("/+32", "/-0", a quoted "/ 8"), then 0..32 or 0..128.
+ */
 export function cidrMask(bitsText: string, family: 4 | 6): readonly number[] | undefined {
-  if (!/^\d+$/.test(bitsText)) return undefined;
-  const bits = Number(bitsText);
+  if (!/^[ \t\n\v\f\r]*[+-]?\d+$/.test(bitsText)) return undefined;
+  const bits = Number(bitsText.trim());
+  if (bits < 0) return undefined;
   const total = family === 4 ? 32 : 128;
   if (bits > total) return undefined;
   return maskOfLength(bits, family);

@@ -4,6 +4,7 @@
 // text) are kept once in descriptions.json, with the text of the newest major that has the
 // parameter; a major's `desc` holds only what differs there: [category index, short, extra],
 // null or a missing element keeping the shared part, "" for an extra text the major lacks.
+import { hiddenEnumValues } from './hiddenEnumValues';
 import descriptions from './params/descriptions.json';
 import pg13 from './params/pg13.json';
 import pg14 from './params/pg14.json';
@@ -22,6 +23,8 @@ export interface ParamFact {
   readonly min: number | null;
   readonly max: number | null;
   readonly enumvals: readonly string[] | null;
+  /** Enum values the server accepts that enumvals does not list (hidden entries of its option list). */
+  readonly hiddenEnumvals?: readonly string[];
   readonly boot: string | null;
   /** pg_settings.category, e.g. "Write-Ahead Log / Settings". */
   readonly category: string;
@@ -78,6 +81,7 @@ function build(d: DataFile, major: number): ParamFacts {
       min: min === null ? null : Number(min),
       max: max === null ? null : Number(max),
       enumvals,
+      ...(vartype === 'enum' ? { hiddenEnumvals: hiddenEnumValues(name, d.major) } : {}),
       boot,
       ...description(name, d.desc?.[name]),
     });

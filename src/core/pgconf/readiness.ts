@@ -1,6 +1,9 @@
 // The whole backup-readiness check of a cluster's configuration files: postgresql.conf with
 // its includes, then the pg_hba.conf it names (hba_file, else the data directory's), with
-// ssl and password_encryption taken from the settings in force.
+// ssl, password_encryption and oauth_validator_libraries taken from the settings in force.
+// With ssl on, the check's client connects as libpq's default sslmode=prefer does: over SSL
+// first (hostssl lines apply), then without SSL if the server refuses that; clientSsl fixes
+// one or the other instead.
 import * as path from 'node:path';
 import type { ConfRuleOptions } from './confRules';
 import { checkConf } from './confRules';
@@ -23,6 +26,7 @@ export interface ReadinessOptions extends ConfRuleOptions {
   readonly clientAddress?: string;
   readonly backupDatabase?: string;
   readonly memberOf?: readonly string[];
+  /** Default: libpq's sslmode=prefer against the effective ssl setting (see checkHba). */
   readonly clientSsl?: boolean;
 }
 
@@ -51,6 +55,7 @@ export async function checkReadiness(reader: ConfReader, options: ReadinessOptio
     ...(options.backupDatabase === undefined ? {} : { backupDatabase: options.backupDatabase }),
     ...(options.memberOf === undefined ? {} : { memberOf: options.memberOf }),
     ...(options.clientSsl === undefined ? {} : { clientSsl: options.clientSsl }),
+    ...(facts.params.has('oauth_validator_libraries') ? { oauthValidatorLibraries: value('oauth_validator_libraries') } : {}),
   };
   return { conf, hba, findings: [...checkConf(conf, options), ...checkHba(hba, hbaOptions)] };
 }

@@ -18,6 +18,7 @@ const LINKS: Readonly<Record<string, string>> = {
   'pgconf/ptrack-map-size': `${PB}#pbk-setting-up-ptrack-backups`,
   'pgconf/unknown-parameter': `${PG}config-setting.html`,
   'pgconf/invalid-value': `${PG}config-setting.html#CONFIG-SETTING-NAMES-VALUES`,
+  'pgconf/internal-parameter': `${PG}runtime-config-preset.html`,
   'pgconf/syntax': `${PG}config-setting.html#CONFIG-SETTING-CONFIGURATION-FILE`,
   'pgconf/include': `${PG}config-setting.html#CONFIG-INCLUDES`,
   'pgconf/include-cycle': `${PG}config-setting.html#CONFIG-INCLUDES`,

@@ -157,6 +157,52 @@ describe('postgresql.conf rules', () => {
     assert.deepEqual(only(await check('max_replication_slots = 0\n', STREAM), 'pgconf/max-replication-slots'), [], 'no slot wanted');
   });
 
+  it('a fractional max_wal_senders or max_replication_slots is rounded half to even, as the server does', async () => {
+    // Server: max_wal_senders = 0.5 gives 0, and a replication connection then fails with
+    // "number of requested standby connections exceeds max_wal_senders (currently 0)".
+    const [f] = only(await check('max_wal_senders = 0.5\n', STREAM), 'pgconf/max-wal-senders');
+    assert.equal(f?.severity, 'error');
+    assert.match(f?.message ?? '', /max_wal_senders is 0/);
+    assert.deepEqual(only(await check('max_wal_senders = 1.5\n', STREAM), 'pgconf/max-wal-senders'), [], '1.5 is 2');
+    // Server: max_replication_slots = '2.5' gives 2.
+    const [slots] = only(await check("max_replication_slots = '2.5'\n", { ...STREAM, replicationSlot: true, otherSlots: 2 }), 'pgconf/max-replication-slots');
+    assert.match(slots?.message ?? '', /max_replication_slots is 2/);
+  });
+
+  it('archive_mode takes exact words only: "tr" is an error (the server does not start), "true" is on', async () => {
+    // Server 13-18: archive_mode = 'tr' fails with 'invalid value for parameter "archive_mode": "tr"'
+    // (HINT: Available values: always, on, off); archive_mode_options has hidden true/yes/1.
+    const bad = await check("archive_mode = 'tr'\n", ARCHIVE);
+    assert.equal(only(bad, 'pgconf/invalid-value')[0]?.severity, 'error');
+    assert.match(only(bad, 'pgconf/invalid-value')[0]?.message ?? '', /invalid value for parameter "archive_mode": "tr"/);
+    assert.deepEqual(only(bad, 'pgconf/archive-mode'), [], 'reported as invalid, not as off');
+    for (const on of ['true', 'YES', '1']) {
+      const f = await check(`archive_mode = ${on}\n`, ARCHIVE);
+      assert.deepEqual([...only(f, 'pgconf/invalid-value'), ...only(f, 'pgconf/archive-mode')], [], on);
+    }
+    assert.equal(only(await check('archive_mode = false\n', ARCHIVE), 'pgconf/archive-mode').length, 1);
+  });
+
+  it('internal parameters set in a file are errors: the server does not start', async () => {
+    // Server 13-18 (postgres -C): block_size = 8192 logs 'parameter "block_size" cannot be
+    // changed', then FATAL: configuration file ... contains errors. Likewise server_version,
+    // wal_segment_size, data_checksums, and is_superuser (not shown in pg_settings).
+    for (const major of [13, 15, 18]) {
+      for (const line of ['block_size = 8192', "server_version = '1.0'", 'wal_segment_size = 16MB', 'data_checksums = off', 'Block_Size = 8192', 'is_superuser = on']) {
+        const f = only(await check(`${line}\n`, { ...STREAM, major }), 'pgconf/internal-parameter');
+        assert.equal(f.length, 1, `${major}: ${line}`);
+        assert.equal(f[0]?.severity, 'error');
+        assert.match(f[0]?.message ?? '', /cannot be changed/);
+        assert.deepEqual(only(await check(`${line}\n`, { ...STREAM, major }), 'pgconf/unknown-parameter'), []);
+      }
+    }
+    const [f] = only(await check('block_size = 8192\nwork_mem = 4MB\n', STREAM), 'pgconf/internal-parameter');
+    assert.equal(fixed('block_size = 8192\nwork_mem = 4MB\n', f), '# block_size = 8192\nwork_mem = 4MB\n');
+    // Only the line in force is checked: an overridden one is a warning.
+    const twice = only(await check('block_size = 8192\nblock_size = 4096\n', STREAM), 'pgconf/internal-parameter');
+    assert.deepEqual(twice.map((x) => x.severity), ['warning', 'error']);
+  });
+
   it('passes syntax and include errors through as findings', async () => {
     const f = await check("x = = 1\ninclude 'missing.conf'\n", STREAM);
     assert.deepEqual(f.map((x) => x.code), ['pgconf/syntax', 'pgconf/include']);

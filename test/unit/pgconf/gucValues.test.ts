@@ -38,6 +38,39 @@ describe('parameter facts and values', () => {
     assert.equal(checkValue(ct, '5MB')?.kind, 'bad-unit');
   });
 
+  it('enums take the hidden words of the server\'s option lists, exactly: never boolean prefixes', () => {
+    // Server (13-18, postgres -C / set_config): archive_mode = 'tr' fails with
+    // 'invalid value for parameter "archive_mode": "tr"'; guc_tables.c and xlog.c list
+    // true/false/yes/no/1/0 as hidden entries of these enums.
+    const withBooleanWords: [string, number, number][] = [
+      ['archive_mode', 13, 18], ['synchronous_commit', 13, 18], ['huge_pages', 13, 18], ['constraint_exclusion', 13, 18], ['backslash_quote', 13, 18],
+      ['force_parallel_mode', 13, 15], ['compute_query_id', 14, 18], ['recovery_prefetch', 15, 18], ['wal_compression', 15, 18], ['debug_parallel_query', 16, 18],
+    ];
+    for (const [name, from, to] of withBooleanWords) {
+      for (const major of availableMajors().filter((m) => m >= from && m <= to)) {
+        const f = paramFacts(major).params.get(name);
+        assert.ok(f, `${name} ${major}`);
+        for (const ok of ['true', 'FALSE', 'yes', 'no', '1', '0', 'on', 'off']) assert.equal(checkValue(f, ok), undefined, `${name} ${major} ${ok}`);
+        for (const bad of ['tr', 't', 'y', 'ye', 'of', 'f', 'n', 'fals', ' on']) assert.equal(checkValue(f, bad)?.kind, 'bad-enum', `${name} ${major} ${bad}`);
+      }
+    }
+    // wal_compression is a boolean before 15, so prefixes pass there.
+    assert.equal(checkValue(paramFacts(14).params.get('wal_compression') ?? assert.fail(), 'tr'), undefined);
+  });
+
+  it('client_min_messages takes hidden debug and info; log_min_messages hidden debug; password_encryption on/true/yes/1 on 13 only', () => {
+    for (const major of availableMajors()) {
+      const p = paramFacts(major).params;
+      const cmm = p.get('client_min_messages') ?? assert.fail();
+      for (const ok of ['debug', 'INFO', 'Debug']) assert.equal(checkValue(cmm, ok), undefined, `${major} ${ok}`);
+      for (const bad of ['fatal', 'panic', 'warn', 'debug6']) assert.equal(checkValue(cmm, bad)?.kind, 'bad-enum', `${major} ${bad}`);
+      assert.equal(checkValue(p.get('log_min_messages') ?? assert.fail(), 'debug'), undefined);
+      const pe = p.get('password_encryption') ?? assert.fail();
+      for (const word of ['on', 'true', 'yes', '1']) assert.equal(checkValue(pe, word) === undefined, major === 13, `${major} ${word}`);
+      for (const bad of ['off', 'false', 't']) assert.equal(checkValue(pe, bad)?.kind, 'bad-enum', `${major} ${bad}`);
+    }
+  });
+
   it('suggests near names only', () => {
     assert.equal(levenshtein('kitten', 'sitting'), 3);
     assert.equal(levenshtein('hots', 'host'), 1, 'a swap of neighbours is one edit');

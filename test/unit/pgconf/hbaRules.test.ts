@@ -116,7 +116,8 @@ describe('pg_hba.conf rules', () => {
   });
 
   it('reports other line errors with ranges and never throws', async () => {
-    const f = await check('hots all all 127.0.0.1/32 trust\nhost all all all bogus\nhost all all all md5 nameonly\nlocal all all cert\n');
+    const f = (await check('hots all all 127.0.0.1/32 trust\nhost all all all bogus\nhost all all all md5 nameonly\nlocal all all cert\n'))
+      .filter((x) => x.code !== 'hba/not-loaded');
     assert.deepEqual(f.map((x) => [x.range.start.line, x.message]), [
       [0, 'invalid connection type "hots"; did you mean "host"?'],
       [1, 'invalid authentication method "bogus"'],
@@ -140,5 +141,85 @@ describe('pg_hba.conf rules', () => {
     const ordinary = { address: '10.0.0.1', role: 'x', replication: false, major: 17 };
     assert.ok(firstMatch(posix, { ...ordinary, database: 'db12' }));
     assert.equal(firstMatch(posix, { ...ordinary, database: 'dbx' }), undefined);
+  });
+  it('+role matches the role itself, and samerole matches the database named after the role', async () => {
+    // Server (PostgreSQL 17, trust): with only "host replication +backup_user 127.0.0.1/32 trust"
+    // backup_user opens a replication connection (is_member: roles_is_member_of includes the
+    // role); with "host samerole backup_user ..." it connects to database backup_user;
+    // "+nosuchrole" lets nobody in.
+    const opts = { ...BACKUP, backupRole: 'backup_user' };
+    assert.deepEqual(only(await check('host replication +backup_user 127.0.0.1/32 trust\n', opts), 'hba/no-replication-access'), []);
+    assert.equal(only(await check('host replication +nosuchrole 127.0.0.1/32 trust\n', opts), 'hba/no-replication-access').length, 1);
+    const db = { ...opts, backupDatabase: 'backup_user' };
+    assert.deepEqual(only(await check('host replication all 127.0.0.1/32 trust\nhost samerole backup_user 127.0.0.1/32 trust\n', db), 'hba/no-backup-access'), []);
+    assert.equal(only(await check('host replication all 127.0.0.1/32 trust\nhost samerole backup_user 127.0.0.1/32 trust\n', { ...db, backupDatabase: 'postgres' }), 'hba/no-backup-access').length, 1);
+    // A "+backup_user" line therefore catches every connection a later "backup_user" line would.
+    assert.equal(only(await check('host all +backup_user 10.0.0.0/8 md5\nhost all backup_user 10.1.0.0/16 md5\n'), 'hba/shadowed').length, 1);
+  });
+
+  it('accepts a CIDR mask with a sign or leading blanks, as strtol reads it', async () => {
+    // Server 13-18 (pg_hba_file_rules): 127.0.0.1/+32, /-0, "127.0.0.1/ 32", /032 and ::1/+128
+    // load; /+ and /-1 are "invalid CIDR mask in address".
+    for (const major of [13, 15, 18]) {
+      for (const ok of ['127.0.0.1/+32', '127.0.0.1/-0', '"127.0.0.1/ 32"', '127.0.0.1/032', '::1/+128']) {
+        assert.deepEqual((await check(`host all all ${ok} md5\n`, { major })).filter((f) => f.severity === 'error'), [], `${major} ${ok}`);
+      }
+      for (const bad of ['127.0.0.1/+', '127.0.0.1/-1', '"127.0.0.1/32 "']) {
+        assert.match((await check(`host all all ${bad} md5\n`, { major }))[0]?.message ?? '', /invalid CIDR mask in address/, `${major} ${bad}`);
+      }
+    }
+    const opts = { ...BACKUP, major: 17 };
+    assert.deepEqual(only(await check('host replication backup 127.0.0.1/+32 trust\n', opts), 'hba/no-replication-access'), []);
+    assert.equal(only(await check('host replication backup 10.0.0.0/-0 trust\n', opts), 'hba/no-replication-access').length, 0, '/-0 is every address');
+  });
+
+  it('one invalid line makes the whole file fail to load: access is not granted by the other lines', async () => {
+    // Server (PostgreSQL 17): with a valid replication line and an invalid one, a reload logs
+    // "pg_hba.conf was not reloaded" and a restart fails with FATAL: could not load pg_hba.conf.
+    const text = 'host replication backup 127.0.0.1/32 trust\nhost all all all scram-sha-256 pamservice=x\n';
+    const f = await check(text, BACKUP);
+    const [notLoaded] = only(f, 'hba/not-loaded');
+    assert.equal(notLoaded?.severity, 'error');
+    assert.equal(notLoaded?.range.start.line, 1);
+    assert.match(notLoaded?.message ?? '', /will not load: a line is invalid \(first: line 2 of pg_hba\.conf\)/);
+    const [access] = only(f, 'hba/no-replication-access');
+    assert.equal(access?.severity, 'error');
+    assert.match(access?.message ?? '', /the file will not load .*line 1 of pg_hba\.conf would allow it/);
+    assert.equal(access?.fix, undefined, 'adding a line does not help; the invalid line must go');
+    assert.equal(only(f, 'hba/auth-option')[0]?.message, 'authentication option "pamservice" is only valid for authentication methods pam');
+    // Refused anyway: the usual fix, and the note.
+    const [refused] = only(await check('host all all all md5 clientcert=verify-full\n', BACKUP), 'hba/no-replication-access');
+    assert.match(refused?.message ?? '', /no pg_hba\.conf line lets .*; besides, the file will not load/);
+    assert.ok(refused?.fix);
+    // Server: 'configuration file "…/pg_hba.conf" contains no entries', then FATAL.
+    assert.match(only(await check('# nothing\n'), 'hba/not-loaded')[0]?.message ?? '', /contains no entries/);
+    assert.deepEqual(only(await check('local all all peer\n'), 'hba/not-loaded'), []);
+  });
+
+  it('with ssl on, the client tries SSL first and then without SSL, as libpq\'s default sslmode=prefer does', async () => {
+    // Server (PostgreSQL 17, ssl = on) and psql without sslmode: with only a hostssl line for
+    // the role, the replication connection succeeds; with only a hostnossl line it succeeds too
+    // (libpq retries without SSL after the SSL attempt is refused). A client forced to SSL
+    // (node-postgres with ssl) is refused by the hostnossl line.
+    const sslOn = { ...BACKUP, ssl: true };
+    assert.deepEqual(only(await check('hostssl replication backup 127.0.0.1/32 trust\n', sslOn), 'hba/no-replication-access'), []);
+    assert.deepEqual(only(await check('hostnossl replication backup 127.0.0.1/32 trust\n', sslOn), 'hba/no-replication-access'), []);
+    assert.equal(only(await check('hostnossl replication backup 127.0.0.1/32 trust\n', { ...sslOn, clientSsl: true }), 'hba/no-replication-access').length, 1);
+    // With ssl off no SSL attempt is made: hostssl lines never match.
+    assert.equal(only(await check('hostssl replication backup 127.0.0.1/32 trust\n', { ...BACKUP, ssl: false }), 'hba/no-replication-access').length, 1);
+    // Refused both ways: the message says how SSL was considered.
+    const [f] = only(await check('hostssl replication backup 127.0.0.1/32 reject\nhost all all all md5\n', sslOn), 'hba/no-replication-access');
+    assert.match(f?.message ?? '', /ssl is on, so libpq's default sslmode=prefer tries SSL first/);
+    assert.match(f?.message ?? '', /line 1 of pg_hba\.conf rejects it/);
+  });
+
+  it('knows oauth lines on PostgreSQL 18, checked against oauth_validator_libraries when given', async () => {
+    const line = 'host all all all oauth issuer=https://id.example scope=openid\n';
+    assert.deepEqual((await check(line, { major: 18 })).filter((f) => f.severity === 'error'), []);
+    assert.match((await check(line, { major: 17 }))[0]?.message ?? '', /invalid authentication method "oauth"/);
+    // Server 18: with oauth_validator_libraries unset, 'oauth_validator_libraries must be set for authentication method oauth'.
+    const [f] = only(await check(line, { major: 18, oauthValidatorLibraries: '' }), 'hba/auth-option');
+    assert.equal(f?.message, 'oauth_validator_libraries must be set for authentication method oauth');
+    assert.deepEqual(only(await check(line, { major: 18, oauthValidatorLibraries: 'my_validator' }), 'hba/auth-option'), []);
   });
 });

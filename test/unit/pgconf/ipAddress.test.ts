@@ -23,6 +23,14 @@ describe('IP addresses of pg_hba.conf', () => {
     assert.deepEqual(cidrMask('20', 4), [255, 255, 240, 0]);
     assert.equal(cidrMask('33', 4), undefined);
     assert.equal(cidrMask('', 4), undefined);
+    // pg_sockaddr_cidr_mask: strtol(base 10) over the whole text, then 0..32 / 0..128
+    // (server 13-18 loads 127.0.0.1/+32, /-0, "/ 32", ::1/+128; refuses /+, /-1, "/32 ").
+    assert.deepEqual(cidrMask('+32', 4), [255, 255, 255, 255]);
+    assert.deepEqual(cidrMask('-0', 4), [0, 0, 0, 0]);
+    assert.deepEqual(cidrMask(' 8', 4), [255, 0, 0, 0]);
+    assert.deepEqual(cidrMask('032', 4), [255, 255, 255, 255]);
+    assert.equal(cidrMask('+128', 6)?.length, 16);
+    for (const bad of ['+', '-1', '32 ', '0x20', '1e1']) assert.equal(cidrMask(bad, 4), undefined, bad);
     assert.equal(maskLength([255, 0, 255, 0]), undefined);
     assert.equal(maskLength([255, 255, 128, 0]), 17);
     const net = parseIp('10.1.0.0');
