@@ -90,6 +90,10 @@ export function didYouMean(word: string, candidates: Iterable<string>): string |
   let best: string | undefined;
   let bestD = Infinity;
   for (const c of candidates) {
+    // The distance is at least the difference in length: a candidate that differs by more than
+    // the limit cannot be the answer, and skipping it keeps a very long unknown word (a pasted
+    // line, a binary file) from costing its length times every parameter's.
+    if (Math.abs(c.length - w.length) > limit) continue;
     const d = levenshtein(w, c.toLowerCase());
     if (d < bestD || (d === bestD && best !== undefined && c < best)) {
       best = c;

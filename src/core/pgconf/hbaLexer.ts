@@ -46,30 +46,32 @@ function logicalLines(text: string, continuation: boolean): LogicalLine[] {
   let i = 0;
   while (i < physical.length) {
     const first = i;
-    let chars = '';
+    // Pieces joined once at the end: a line continued over thousands of physical lines would
+    // otherwise be copied once per line.
+    const pieces: string[] = [];
+    let length = 0;
     const segments: Segment[] = [];
-    let lastBackslashLen = 0;
     let endPos: Pos = { line: i, character: 0 };
     for (;;) {
       const raw = physical[i] ?? '';
       // Strip trailing CR/LF as pg_strip_crlf does.
       let len = raw.length;
       while (len > 0 && (raw[len - 1] === '\r' || raw[len - 1] === '\n')) len--;
-      segments.push({ from: chars.length, line: i, column: 0 });
-      chars += raw.slice(0, len);
+      segments.push({ from: length, line: i, column: 0 });
       endPos = { line: i, character: len };
-      if (continuation && chars.length > lastBackslashLen && chars.endsWith('\\')) {
-        chars = chars.slice(0, -1);
-        lastBackslashLen = chars.length;
-        // A backslash on the last line of the file: the server reads end of file and stops.
-        if (i + 1 < physical.length) {
-          i++;
-          continue;
-        }
+      // A continuation: this physical line (not empty) ends with a backslash, which is dropped.
+      const continued = continuation && len > 0 && raw[len - 1] === '\\';
+      const piece = raw.slice(0, continued ? len - 1 : len);
+      pieces.push(piece);
+      length += piece.length;
+      // A backslash on the last line of the file: the server reads end of file and stops.
+      if (continued && i + 1 < physical.length) {
+        i++;
+        continue;
       }
       break;
     }
-    out.push({ chars, segments, line: first, count: i - first, endPos });
+    out.push({ chars: pieces.join(''), segments, line: first, count: i - first, endPos });
     i++;
   }
   return out;
@@ -77,11 +79,16 @@ function logicalLines(text: string, continuation: boolean): LogicalLine[] {
 
 function positionAt(l: LogicalLine, idx: number): Pos {
   if (idx >= l.chars.length) return l.endPos;
-  let seg = l.segments[0] ?? { from: 0, line: l.line, column: 0 };
-  for (const s of l.segments) {
-    if (s.from <= idx) seg = s;
-    else break;
+  // The last segment that starts at or before idx (binary search: a long continued line has
+  // one segment per physical line, and every token asks).
+  let lo = 0;
+  let hi = l.segments.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if ((l.segments[mid]?.from ?? 0) <= idx) lo = mid;
+    else hi = mid - 1;
   }
+  const seg = l.segments[lo] ?? { from: 0, line: l.line, column: 0 };
   return { line: seg.line, character: seg.column + idx - seg.from };
 }
 

@@ -140,7 +140,11 @@ function lineNotes(rec: HbaRecord, options: HbaRuleOptions): Finding[] {
 function shadowedLines(records: readonly HbaRecord[], major: number): Finding[] {
   const out: Finding[] = [];
   for (const [j, later] of records.entries()) {
-    const earlier = records.slice(0, j).find((e) => recordCovers(e, later, major));
+    let earlier: HbaRecord | undefined;
+    for (let i = 0; i < j && earlier === undefined; i++) {
+      const e = records[i] as HbaRecord;
+      if (recordCovers(e, later, major)) earlier = e;
+    }
     if (earlier !== undefined) {
       out.push(finding(later.line.file, later.line.range, 'warning', 'hba/shadowed',
         `this line never matches: ${describeLine(earlier.line)} catches every connection it would match first`));

@@ -41,6 +41,17 @@ describe('pg_hba.conf tokenizer', () => {
     assert.deepEqual(fields(quoted), [[['host'], ['all'], ['"ab"'], ['all'], ['trust']]]);
   });
 
+  it('joins a line continued over thousands of physical lines, each token at its own physical place', async () => {
+    const n = 30_000;
+    const text = `host all ${Array.from({ length: n }, (_, i) => `u${i},\\`).join('\n')}\nlast 127.0.0.1/32 trust\n`;
+    const s = await loadHbaText(HBA, text, { major: 16 });
+    assert.equal(s.lines.length, 1);
+    const roles = s.lines[0]?.fields[2] ?? [];
+    assert.equal(roles.length, n + 1);
+    assert.deepEqual(roles[12_345]?.range, { start: { line: 12_345, character: 0 }, end: { line: 12_345, character: 'u12345'.length } });
+    assert.deepEqual(s.lines[0]?.fields[4]?.[0]?.range, { start: { line: n, character: 'last 127.0.0.1/32 '.length }, end: { line: n, character: 'last 127.0.0.1/32 trust'.length } });
+  });
+
   it('does not continue lines before PostgreSQL 14', async () => {
     const s = await loadHbaText(HBA, 'host all all \\\n127.0.0.1/32 trust\n', { major: 13 });
     assert.deepEqual(fields(s), [[['host'], ['all'], ['all'], ['\\']], [['127.0.0.1/32'], ['trust']]]);
