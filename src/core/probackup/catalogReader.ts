@@ -72,7 +72,7 @@ export async function readCatalog(dir: string, binary: string, options: RunOptio
   try {
     // show has no segment size; the instances' pg_probackup.conf does (a 1 MB or 64 MB instance
     // read as 16 MB would map its archived WAL to the wrong LSNs).
-    const sizes = instanceSegmentSizes(dir, [...show.map((s) => s.instance), ...(archive ?? []).map((a) => a.instance)]);
+    const sizes = instanceSegmentSizes(dir, [...new Set([...show.map((s) => s.instance), ...(archive ?? []).map((a) => a.instance)])]);
     return { kind: 'ok', model: buildCatalogModel(show, archive, sizes), archiveError };
   } catch (e) {
     return { kind: 'error', ...describe(e) };

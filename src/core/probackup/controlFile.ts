@@ -4,6 +4,7 @@
 // (`xlog-seg-size`), without which archived WAL cannot be mapped to LSNs.
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { isValidSegmentSize } from '../waldump/walSegment';
 
 /** `key = value` lines (quotes around a value removed); comments and other lines are skipped. */
 export function parseControlFile(text: string): Map<string, string> {
@@ -26,11 +27,6 @@ export function readControlFile(file: string): Map<string, string> | undefined {
   }
 }
 
-/** A WAL segment size PostgreSQL accepts: a power of two from 1 MB to 1 GB. */
-export function isWalSegmentSize(n: number): boolean {
-  return Number.isInteger(n) && n >= 1024 * 1024 && n <= 1024 * 1024 * 1024 && (n & (n - 1)) === 0;
-}
-
 /**
  * The WAL segment size of each instance, from its pg_probackup.conf. Instances whose file cannot
  * be read or holds no valid size are left out (the caller falls back to 16 MB).
@@ -40,7 +36,7 @@ export function instanceSegmentSizes(catalog: string, instances: readonly string
   for (const instance of instances) {
     const value = readControlFile(path.join(catalog, 'backups', instance, 'pg_probackup.conf'))?.get('xlog-seg-size');
     const n = value === undefined ? NaN : Number(value);
-    if (isWalSegmentSize(n)) out.set(instance, n);
+    if (isValidSegmentSize(n)) out.set(instance, n);
   }
   return out;
 }

@@ -10,9 +10,10 @@ import * as path from 'node:path';
 import { processAlive } from '../postgres/clusterRegistry';
 
 /** The kinds of folder, each a prefix `pgbs-<kind>-p<pid>-`. */
-export type TempDirKind = 'waldump' | 'wal' | 'walrange' | 'pass';
+const KINDS = ['waldump', 'wal', 'walrange', 'pass'] as const;
+export type TempDirKind = (typeof KINDS)[number];
 
-const OWNED = /^pgbs-(?:waldump|wal|walrange|pass)-p(\d+)-/;
+const OWNED = new RegExp(`^pgbs-(?:${KINDS.join('|')})-p(\\d+)-`);
 
 function prefix(kind: TempDirKind, base: string): string {
   return path.join(base, `pgbs-${kind}-p${process.pid}-`);

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { Backup, Timeline } from '../../core/probackup/backup';
 import type { BackupNode } from '../../core/probackup/catalogModel';
+import { isPinned } from '../../core/probackup/catalogModel';
 import type { RangeEnd, RecoverableWindow } from '../../core/probackup/recoverableWindow';
 import { formatBytes, formatTime } from '../../core/probackup/format';
 
@@ -39,7 +40,7 @@ export function backupRows(b: Backup, node?: BackupNode): [string, string | unde
     ['Block size', b.blockSize?.toString()],
     ['WAL block size', b.walBlockSize?.toString()],
     ['Checksum version', b.checksumVersion?.toString()],
-    ['Pinned', pinnedText(b.expireTime)],
+    ['Pinned', pinnedText(b)],
     ['Expire time', b.expireTime !== undefined ? formatTime(b.expireTime) : undefined],
     ['Note', b.note],
     ['External directories', b.externalDirs?.join(', ')],
@@ -111,7 +112,7 @@ export function timelineTooltip(t: Timeline, statusOf: (id: string) => string): 
 }
 
 /** A pin holds only until its expire time: after that the backup is subject to retention again. */
-export function pinnedText(expireTime: Date | undefined, now: Date = new Date()): string {
-  if (expireTime === undefined) return 'no';
-  return expireTime.getTime() > now.getTime() ? `yes, until ${formatTime(expireTime)}` : `no (the pin expired ${formatTime(expireTime)})`;
+export function pinnedText(b: Backup, now: Date = new Date()): string {
+  if (b.expireTime === undefined) return 'no';
+  return isPinned(b, now) ? `yes, until ${formatTime(b.expireTime)}` : `no (the pin expired ${formatTime(b.expireTime)})`;
 }

@@ -13,8 +13,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildCatalogModel } from '../../../src/core/probackup/catalogModel';
 import type { InstanceModel } from '../../../src/core/probackup/catalogModel';
-import { instanceSegmentSizes, isWalSegmentSize, parseControlFile } from '../../../src/core/probackup/controlFile';
+import { instanceSegmentSizes, parseControlFile } from '../../../src/core/probackup/controlFile';
 import { parseShowArchiveJson, parseShowJson } from '../../../src/core/probackup/showOutput';
+import { isValidSegmentSize } from '../../../src/core/waldump/walSegment';
 import { ownFixture } from '../../support/paths';
 
 const read = (name: string): string => readFileSync(ownFixture('pg_probackup-segsize', name), 'utf8');
@@ -62,7 +63,7 @@ describe('WAL segment size of an instance', () => {
     it(`${name}: pg_probackup.conf gives the size show-config prints (${segSize} bytes)`, () => {
       const conf = parseControlFile(read(`pg_probackup.conf.${name}`));
       assert.equal(Number(conf.get('xlog-seg-size')), segSize);
-      assert.ok(isWalSegmentSize(segSize));
+      assert.ok(isValidSegmentSize(segSize));
     });
 
     it(`${name}: with that size, exactly the backups whose segments the archive lacks miss WAL`, () => {
