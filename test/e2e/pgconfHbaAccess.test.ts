@@ -6,9 +6,11 @@
 import * as assert from 'node:assert/strict';
 import { chmodSync, chownSync, existsSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { confirmedClientHostname } from '../../src/core/pgconf/clientHostname';
 import { applyEdits } from '../../src/core/pgconf/edits';
 import { loadHbaText } from '../../src/core/pgconf/hbaLoader';
 import { checkHba } from '../../src/core/pgconf/hbaRules';
+import { hostnameIfNeeded } from '../../src/core/pgconf/readiness';
 import { programPath } from '../../src/core/postgres/installations';
 import { run } from '../../src/core/process/runner';
 import { useCluster } from '../support/clusters';
@@ -30,6 +32,10 @@ const CASES: { name: string; hba: string; local?: boolean; notLoaded?: boolean }
   { name: 'hostssl while ssl is off', hba: 'hostssl replication backup 127.0.0.1/32 trust\n' },
   { name: 'a role list', hba: 'host replication other,backup 127.0.0.1 255.255.255.255 trust\n' },
   { name: 'samehost', hba: 'host replication all samehost trust\n' },
+  { name: 'a host name the address resolves to and back', hba: 'host replication backup localhost trust\n' },
+  { name: 'host names compare without case', hba: 'host replication backup LocalHost trust\n' },
+  { name: 'a host-name suffix longer than the name', hba: 'host replication backup .localhost trust\n' },
+  { name: 'a host name the address does not resolve to', hba: 'host replication backup db.example.invalid trust\n' },
   { name: 'a quoted role name "all" is a name', hba: 'host replication "all" 127.0.0.1/32 trust\n' },
   { name: 'local lines do not match TCP', hba: 'local replication all trust\n' },
   { name: 'local lines match the socket', hba: 'local replication all trust\n', local: true },
@@ -59,8 +65,13 @@ describe('replication access rule vs real replication connections (PostgreSQL 15
 
   const ours = async (hba: string, local: boolean) => {
     const set = await loadHbaText(hbaFile, hba, { major: 15 });
-    return checkHba(set, { major: 15, backupRole: 'backup', clientAddress: local ? 'local' : '127.0.0.1', memberOf: ['backupers'], ssl: false, fixMethod: 'trust' })
-      .filter((f) => f.code === 'hba/no-replication-access');
+    const clientAddress = local ? 'local' : '127.0.0.1';
+    // Host names resolved through this machine's resolver, the one the server uses too.
+    const clientHostname = await hostnameIfNeeded(set, 15, clientAddress, (a) => confirmedClientHostname(a));
+    return checkHba(set, {
+      major: 15, backupRole: 'backup', clientAddress, memberOf: ['backupers'], ssl: false, fixMethod: 'trust',
+      ...(clientHostname === undefined ? {} : { clientHostname }),
+    }).filter((f) => f.code === 'hba/no-replication-access');
   };
 
   for (const tc of CASES) {

@@ -11,6 +11,7 @@ import { finding } from './findings';
 import type { HbaConnection } from './hbaMatch';
 import { firstMatch, recordCovers } from './hbaMatch';
 import type { HbaFileSet, HbaLine } from './hbaLoader';
+import type { ClientHostname } from './clientHostname';
 import type { AuthMethod, HbaLineContext, HbaParseError, HbaRecord } from './hbaRecord';
 import { isHbaRecord, parseHbaRecord } from './hbaRecord';
 import { hasHostBits, isLoopback, maskLength, parseIp } from './ipAddress';
@@ -21,6 +22,11 @@ export interface HbaRuleOptions {
   readonly backupRole?: string;
   /** Where pg_probackup connects from: 'local' (Unix socket) or an IP address. */
   readonly clientAddress?: string;
+  /**
+   * The client address's host name as the server finds it (see clientHostname.ts), for lines
+   * that name hosts. Without it, such lines do not match the client.
+   */
+  readonly clientHostname?: ClientHostname;
   /** The database pg_probackup connects to for pg_backup_start (checked when given). */
   readonly backupDatabase?: string;
   readonly memberOf?: readonly string[];
@@ -53,6 +59,11 @@ export function parseHbaSet(set: HbaFileSet, major: number, context: HbaLineCont
     else errors.push(r);
   }
   return { records, errors };
+}
+
+/** Whether a line of the files names a host (a host name or .domain suffix as its address). */
+export function hbaNamesHosts(set: HbaFileSet, major: number): boolean {
+  return parseHbaSet(set, major).records.some((r) => r.address?.kind === 'hostname');
 }
 
 const HBA_KEYWORDS = new Set(['all', 'sameuser', 'samerole', 'samegroup', 'replication', 'samehost', 'samenet']);
@@ -89,8 +100,10 @@ export function checkHba(set: HbaFileSet, options: HbaRuleOptions): Finding[] {
   out.push(...shadowedLines(records, options.major));
 
   if (options.backupRole !== undefined && options.clientAddress !== undefined) {
+    const hostname = options.clientHostname?.hostname;
     const base = {
       address: options.clientAddress,
+      ...(hostname === undefined ? {} : { hostname }),
       role: options.backupRole,
       major: options.major,
       ...(options.memberOf === undefined ? {} : { memberOf: options.memberOf }),
@@ -213,11 +226,12 @@ function lineFor(conn: HbaConnection, method: AuthMethod): string {
 /** "from 127.0.0.1", saying how SSL decides which lines apply when it does. */
 function describeClient(conn: HbaConnection, attempts: readonly boolean[]): string {
   if (conn.address === 'local') return 'over the local socket';
+  const named = conn.hostname === undefined ? conn.address : `${conn.address} (host name ${conn.hostname})`;
   if (attempts.length > 1) {
-    return `from ${conn.address} (ssl is on, so libpq's default sslmode=prefer tries SSL first, where host and hostssl lines apply, ` +
+    return `from ${named} (ssl is on, so libpq's default sslmode=prefer tries SSL first, where host and hostssl lines apply, ` +
       'then without SSL, where host and hostnossl lines apply)';
   }
-  return attempts[0] === true ? `from ${conn.address} over SSL (host and hostssl lines apply)` : `from ${conn.address}`;
+  return attempts[0] === true ? `from ${named} over SSL (host and hostssl lines apply)` : `from ${named}`;
 }
 
 /** The first line each attempt meets; the one that lets the role in, if any. */
@@ -254,8 +268,11 @@ function accessRule(ctx: AccessContext, conn: HbaConnection, out: Finding[]): vo
     return;
   }
   const allOnly = conn.replication && records.some((rec) => rec.databases.some((t) => !t.quoted && t.text === 'all'));
+  const why = options.clientHostname?.why;
+  const namedLines = conn.hostname === undefined && why !== undefined && records.some((rec) => rec.address?.kind === 'hostname');
   out.push(finding(set.mainFile, NOWHERE, 'error', code,
     `no pg_hba.conf line lets role "${conn.role}" make ${what} ${from}` +
-    (allOnly ? ' (the database keyword "all" does not cover replication connections; they need "replication")' : '') + alsoNotLoaded,
+    (allOnly ? ' (the database keyword "all" does not cover replication connections; they need "replication")' : '') +
+    (namedLines ? ` (lines that name a host cannot match it: ${why})` : '') + alsoNotLoaded,
     { title, edits: [appendLine(set.mainFile, set.files.get(set.mainFile) ?? '', newLine)] }));
 }

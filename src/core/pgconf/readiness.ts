@@ -5,6 +5,7 @@
 // first (hostssl lines apply), then without SSL if the server refuses that; clientSsl fixes
 // one or the other instead.
 import * as path from 'node:path';
+import type { ClientHostname } from './clientHostname';
 import type { ConfRuleOptions } from './confRules';
 import { checkConf } from './confRules';
 import type { ConfTree } from './confTree';
@@ -14,7 +15,7 @@ import { parseBool } from './gucValues';
 import type { HbaFileSet } from './hbaLoader';
 import { loadHba } from './hbaLoader';
 import type { HbaRuleOptions } from './hbaRules';
-import { checkHba } from './hbaRules';
+import { checkHba, hbaNamesHosts } from './hbaRules';
 import { paramFacts } from './paramFacts';
 
 export interface ReadinessOptions extends ConfRuleOptions {
@@ -24,6 +25,11 @@ export interface ReadinessOptions extends ConfRuleOptions {
   readonly dataDirectory?: string;
   readonly backupRole?: string;
   readonly clientAddress?: string;
+  /**
+   * Finds clientAddress's host name as the server would (confirmedClientHostname); called only
+   * when a pg_hba.conf line names a host. Without it, such lines do not match the client.
+   */
+  readonly resolveHostname?: (address: string) => Promise<ClientHostname>;
   readonly backupDatabase?: string;
   readonly memberOf?: readonly string[];
   /** Default: libpq's sslmode=prefer against the effective ssl setting (see checkHba). */
@@ -46,16 +52,26 @@ export async function checkReadiness(reader: ConfReader, options: ReadinessOptio
     ? (path.posix.isAbsolute(hbaSetting.value) ? hbaSetting.value : path.posix.join(dataDirectory, hbaSetting.value))
     : path.posix.join(dataDirectory, 'pg_hba.conf');
   const hba = await loadHba(reader, hbaFile, { major: options.major });
+  const clientHostname = await hostnameIfNeeded(hba, options.major, options.clientAddress, options.resolveHostname);
   const hbaOptions: HbaRuleOptions = {
     major: options.major,
     ssl: parseBool(value('ssl')) === true,
     passwordEncryption: value('password_encryption'),
     ...(options.backupRole === undefined ? {} : { backupRole: options.backupRole }),
     ...(options.clientAddress === undefined ? {} : { clientAddress: options.clientAddress }),
+    ...(clientHostname === undefined ? {} : { clientHostname }),
     ...(options.backupDatabase === undefined ? {} : { backupDatabase: options.backupDatabase }),
     ...(options.memberOf === undefined ? {} : { memberOf: options.memberOf }),
     ...(options.clientSsl === undefined ? {} : { clientSsl: options.clientSsl }),
     ...(facts.params.has('oauth_validator_libraries') ? { oauthValidatorLibraries: value('oauth_validator_libraries') } : {}),
   };
   return { conf, hba, findings: [...checkConf(conf, options), ...checkHba(hba, hbaOptions)] };
+}
+
+/** The client's host name, looked up only when a line of the file names a host. */
+export async function hostnameIfNeeded(
+  hba: HbaFileSet, major: number, clientAddress: string | undefined, resolve: ((address: string) => Promise<ClientHostname>) | undefined,
+): Promise<ClientHostname | undefined> {
+  if (resolve === undefined || clientAddress === undefined || clientAddress === 'local') return undefined;
+  return hbaNamesHosts(hba, major) ? resolve(clientAddress) : undefined;
 }

@@ -12,7 +12,9 @@ import { fsConfReader, overlayConfReader } from '../../core/pgconf/confReaders';
 import type { ConfReader, Finding, Severity } from '../../core/pgconf/findings';
 import { loadHba } from '../../core/pgconf/hbaLoader';
 import { checkHba } from '../../core/pgconf/hbaRules';
-import { checkReadiness } from '../../core/pgconf/readiness';
+import type { ClientHostname } from '../../core/pgconf/clientHostname';
+import { confirmedClientHostname } from '../../core/pgconf/clientHostname';
+import { checkReadiness, hostnameIfNeeded } from '../../core/pgconf/readiness';
 import type { Log } from '../../platform/log';
 import type { CheckerSettings } from './checkerSettings';
 import { checkerSettings, majorFor } from './checkerSettings';
@@ -22,6 +24,20 @@ export const CONF_LANGUAGE = 'postgresql-conf';
 export const HBA_LANGUAGE = 'pg-hba';
 export const DIAGNOSTIC_SOURCE = 'pg-backup-studio';
 const DEBOUNCE_MS = 300;
+/** How long a client's looked-up host name is reused before it is looked up again. */
+const HOSTNAME_TTL_MS = 5 * 60 * 1000;
+
+const hostnames = new Map<string, { readonly at: number; readonly name: Promise<ClientHostname> }>();
+
+/** The client address's host name, for pg_hba.conf lines that name hosts (looked up at most every few minutes). */
+function resolveHostname(address: string): Promise<ClientHostname> {
+  const now = Date.now();
+  const hit = hostnames.get(address);
+  if (hit !== undefined && now - hit.at < HOSTNAME_TTL_MS) return hit.name;
+  const name = confirmedClientHostname(address);
+  hostnames.set(address, { at: now, name });
+  return name;
+}
 
 export type CheckRoot =
   | { readonly kind: 'conf'; readonly configFile: string }
@@ -151,7 +167,11 @@ export class ConfDiagnostics implements vscode.Disposable {
     const major = majorFor(file, settings);
     if (root.kind === 'hba') {
       const set = await loadHba(reader, root.hbaFile, { major });
-      return checkHba(set, { major, backupRole: settings.backupRole, clientAddress: settings.clientAddress });
+      const clientHostname = await hostnameIfNeeded(set, major, settings.clientAddress, resolveHostname);
+      return checkHba(set, {
+        major, backupRole: settings.backupRole, clientAddress: settings.clientAddress,
+        ...(clientHostname === undefined ? {} : { clientHostname }),
+      });
     }
     const ruleOptions = {
       major,
@@ -171,6 +191,7 @@ export class ConfDiagnostics implements vscode.Disposable {
       configFile: root.configFile,
       backupRole: settings.backupRole,
       clientAddress: settings.clientAddress,
+      resolveHostname,
     });
     // No pg_hba.conf where postgresql.conf says (a lone config file): say nothing about it.
     if (result.hba.files.size === 0) return result.findings.filter((f) => f.file !== result.hba.mainFile);

@@ -222,4 +222,18 @@ describe('pg_hba.conf rules', () => {
     assert.equal(f?.message, 'oauth_validator_libraries must be set for authentication method oauth');
     assert.deepEqual(only(await check(line, { major: 18, oauthValidatorLibraries: 'my_validator' }), 'hba/auth-option'), []);
   });
+
+  it('lines naming a host match the client only through its confirmed host name, as hba.c check_hostname does', async () => {
+    const named = { hostname: 'db1.Example.com' };
+    for (const line of ['host replication backup db1.example.com md5', 'host replication backup .EXAMPLE.com md5', 'host replication backup DB1.example.COM md5']) {
+      assert.deepEqual(only(await check(`${line}\n`, { ...BACKUP, clientHostname: named }), 'hba/no-replication-access'), [], line);
+    }
+    for (const line of ['host replication backup db2.example.com md5', 'host replication backup .db1.example.com md5', 'host replication backup example.com md5']) {
+      assert.equal(only(await check(`${line}\n`, { ...BACKUP, clientHostname: named }), 'hba/no-replication-access').length, 1, line);
+    }
+    // No confirmed name: the line cannot match, and the message says why.
+    const why = '127.0.0.1 resolves to db1.example.com, but db1.example.com does not resolve back to 127.0.0.1';
+    const [f] = only(await check('host replication backup db1.example.com md5\n', { ...BACKUP, clientHostname: { hostname: undefined, why } }), 'hba/no-replication-access');
+    assert.ok(f?.message.includes(`lines that name a host cannot match it: ${why}`), f?.message);
+  });
 });
