@@ -120,13 +120,14 @@ function connTypeCovers(a: ConnType, b: ConnType): boolean {
   return a === 'host' && b !== 'local';
 }
 
-function simpleToken(t: HbaToken, major: number): boolean {
+/** Not a regular expression (those start with / from PostgreSQL 16); only such tokens take part in coverage. */
+export function simpleToken(t: HbaToken, major: number): boolean {
   return !(major >= 16 && t.text.startsWith('/'));
 }
 
 const DB_KEYWORDS: ReadonlySet<string> = new Set(['all', 'sameuser', 'samerole', 'samegroup', 'replication']);
 
-function isDbKeyword(t: HbaToken): boolean {
+export function isDbKeyword(t: HbaToken): boolean {
   return !t.quoted && DB_KEYWORDS.has(t.text);
 }
 
@@ -141,7 +142,7 @@ function databasesCover(a: readonly HbaToken[], b: readonly HbaToken[], major: n
   });
 }
 
-function isGroup(t: HbaToken): boolean {
+export function isGroup(t: HbaToken): boolean {
   return !t.quoted && t.text.startsWith('+');
 }
 

@@ -9,7 +9,8 @@ import { appendLine, insertLineAbove } from './edits';
 import type { Finding, Range, Severity } from './findings';
 import { finding } from './findings';
 import type { HbaConnection } from './hbaMatch';
-import { firstMatch, recordCovers } from './hbaMatch';
+import { firstCoveringRecords } from './hbaCoverIndex';
+import { firstMatch } from './hbaMatch';
 import type { HbaFileSet, HbaLine } from './hbaLoader';
 import type { ClientHostname } from './clientHostname';
 import type { AuthMethod, HbaLineContext, HbaParseError, HbaRecord } from './hbaRecord';
@@ -152,12 +153,9 @@ function lineNotes(rec: HbaRecord, options: HbaRuleOptions): Finding[] {
 /** Lines that can never match: an earlier line catches every connection they would. */
 function shadowedLines(records: readonly HbaRecord[], major: number): Finding[] {
   const out: Finding[] = [];
+  const covering = firstCoveringRecords(records, major);
   for (const [j, later] of records.entries()) {
-    let earlier: HbaRecord | undefined;
-    for (let i = 0; i < j && earlier === undefined; i++) {
-      const e = records[i] as HbaRecord;
-      if (recordCovers(e, later, major)) earlier = e;
-    }
+    const earlier = covering[j];
     if (earlier !== undefined) {
       out.push(finding(later.line.file, later.line.range, 'warning', 'hba/shadowed',
         `this line never matches: ${describeLine(earlier.line)} catches every connection it would match first`));
