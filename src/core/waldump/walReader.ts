@@ -1,14 +1,16 @@
 // The built-in WAL reader: walks WAL pages and records the way xlogreader.c does (page header
 // checks, records split across pages and segments, MAXALIGN between records, CRC-32C, the
-// prev-link chain, XLOG SWITCH) and decodes each record's block references. It reads segments
-// in chunks, keeps at most one chunk plus the record being assembled in memory, and stops with
-// a typed WalReadEnd instead of throwing.
+// prev-link chain, XLOG SWITCH, a record cut short by a crash and overwritten) and decodes each
+// record's block references. It reads segments in chunks, keeps at most one chunk plus the
+// record being assembled in memory, and stops with a typed WalReadEnd instead of throwing.
+// Positions are a segment number and an offset in it, so the arithmetic stays exact for any LSN
+// (pg_resetwal -l can start WAL past 2^53, where a plain number loses the low bits).
 import { classifyMagic } from './pageMagic';
-import { DecodedWalRecord } from './walReaderRecord';
+import { DecodedWalRecord, joinLsn } from './walReaderRecord';
 import { decodeRecordBody, recordCrc, SIZE_OF_XLOG_RECORD, u32At } from './walReaderDecode';
 import type { DecodeContext } from './walReaderDecode';
 import { isValidRmgrId, recordTypeName, rmgrName, RM_XLOG_ID, XLOG_SWITCH } from './walReaderRecordTypes';
-import { walSegmentFileName } from './walReaderSource';
+import { parseWalSegmentFileName, walSegmentFileName } from './walReaderSource';
 import type { WalSegmentHandle, WalSegmentSource } from './walReaderSource';
 import type { WalReadEnd, WalReadEndKind, WalStreamInfo } from './walReaderTypes';
 
@@ -25,6 +27,8 @@ const SHORT_PHD = 24;
 const LONG_PHD = 40;
 const XLP_FIRST_IS_CONTRECORD = 0x0001;
 const XLP_LONG_HEADER = 0x0002;
+/** The record this page should continue was cut short by a crash, and recovery wrote new WAL here (PostgreSQL 10.18+). */
+const XLP_FIRST_IS_OVERWRITE_CONTRECORD = 0x0008;
 const XLP_ALL_FLAGS = 0x000f;
 /** XLogRecordMaxSize (16+); older versions are bounded by MaxAllocSize, just above. */
 const MAX_RECORD_LENGTH = 1020 * 1024 * 1024;
@@ -46,17 +50,17 @@ export function formatLsn(lsn: bigint): string {
   return `${hi.toString(16).toUpperCase()}/${lo.toString(16).toUpperCase().padStart(8, '0')}`;
 }
 
-/** xl_prev as a number (exact below 2^53, i.e. for any LSN a real cluster reaches). */
-function prevAt(buf: Uint8Array, at: number): number {
-  return u32At(buf, at + XL_PREV) + u32At(buf, at + XL_PREV + 4) * 0x100000000;
-}
-
 function isPowerOf2(n: number): boolean {
   return n > 0 && (n & (n - 1)) === 0;
 }
 
 class Stop {
-  constructor(readonly kind: WalReadEndKind, readonly lsn: number, readonly reason: string) {}
+  constructor(readonly kind: WalReadEndKind, readonly lsn: bigint, readonly reason: string) {}
+}
+
+/** Thrown by gather() when the page that should continue a record says it was overwritten. */
+class Restart {
+  constructor(readonly seg: number, readonly pageOff: number) {}
 }
 
 export class WalReader implements Iterable<DecodedWalRecord> {
@@ -73,12 +77,22 @@ export class WalReader implements Iterable<DecodedWalRecord> {
   private chunkSize = DEFAULT_CHUNK;
   private segSize = 0;
   private blcksz = 0;
-  /** Absolute address of the highest page already validated. */
+  /** Index (segment number × pages per segment + page) of the highest page already validated. */
   private validatedUpTo = -1;
+  private pagesPerSegment = 0;
+  /** Segments per 4 GiB of LSN (xlogid): splits a segment number into the LSN's two halves. */
+  private segsPerXLogId = 0;
   private posSeg = 0;
   private posOff = 0;
-  private prevLsn: number | undefined;
-  private lastEnd: number | undefined;
+  /** The previous record's LSN, as high and low halves; -1 before the first record. */
+  private prevHi = -1;
+  private prevLo = 0;
+  /** Where the last good record ended, as segment and offset; -1 before the first record. */
+  private lastEndSeg = -1;
+  private lastEndOff = 0;
+  /** Where gather() found the record's end. */
+  private gatheredEndSeg = 0;
+  private gatheredEndOff = 0;
   private scratch: Uint8Array = new Uint8Array(64 * 1024);
   /** Set once the major version is known; one object for all records. */
   private decodeCtx: DecodeContext = { major: 0, blockSize: 8192 };
@@ -111,19 +125,33 @@ export class WalReader implements Iterable<DecodedWalRecord> {
         this.started = true;
         this.start();
       }
-      return this.readRecord();
+      for (;;) {
+        try {
+          return this.readRecord();
+        } catch (e) {
+          if (!(e instanceof Restart)) throw e;
+          // As xlogreader.c does: the record being read was cut short by a crash, and recovery
+          // wrote new WAL where its rest should be. Reading goes on from that page.
+          this.posSeg = e.seg;
+          this.posOff = e.pageOff;
+        }
+      }
     } catch (e) {
       if (e instanceof Stop) {
         this.finish(e.kind, e.lsn, e.reason);
       } else {
-        this.finish('io-error', this.posSeg * this.segSize + this.posOff, e instanceof Error ? e.message : String(e));
+        this.finish('io-error', this.at(this.posSeg, this.posOff), e instanceof Error ? e.message : String(e));
       }
       return undefined;
     }
   }
 
-  private finish(kind: WalReadEndKind, lsn: number, reason: string): void {
-    const at = BigInt(lsn);
+  /** The LSN of an offset in a segment, exactly. */
+  private at(seg: number, off: number): bigint {
+    return BigInt(seg) * BigInt(this.segSize) + BigInt(off);
+  }
+
+  private finish(kind: WalReadEndKind, at: bigint, reason: string): void {
     const message = kind === 'segment-end' || kind === 'unknown-magic' || kind === 'invalid-segment' || kind === 'io-error'
       ? reason
       : `end of WAL at ${formatLsn(at)}: ${reason}`;
@@ -131,7 +159,7 @@ export class WalReader implements Iterable<DecodedWalRecord> {
       kind,
       lsn: at,
       message,
-      ...(this.lastEnd !== undefined ? { lastValidEnd: BigInt(this.lastEnd) } : {}),
+      ...(this.lastEndSeg >= 0 ? { lastValidEnd: this.at(this.lastEndSeg, this.lastEndOff) } : {}),
     };
     this.handle?.close();
     this.handle = undefined;
@@ -139,39 +167,51 @@ export class WalReader implements Iterable<DecodedWalRecord> {
 
   private start(): void {
     const first = this.source.openFirst();
-    if (typeof first === 'string') throw new Stop('io-error', 0, first);
+    if (typeof first === 'string') throw new Stop('io-error', 0n, first);
     this.handle = first;
     const head = first.readChunk(0, LONG_PHD);
-    if (head.length < 2) throw new Stop('truncated', 0, `${first.name} is too short to be a WAL segment (${head.length} bytes)`);
+    if (head.length < 2) throw new Stop('truncated', 0n, `${first.name} is too short to be a WAL segment (${head.length} bytes)`);
     const magic = (head[0] as number) | ((head[1] as number) << 8);
     const m = classifyMagic(magic);
     if (m.kind === 'unknown') {
       const zero = head.every((b) => b === 0);
-      throw new Stop(zero ? 'invalid-segment' : 'unknown-magic', 0,
-        zero ? `${first.name} starts with a zeroed page: not a written WAL segment` : `${first.name}: ${m.message}`);
+      throw new Stop(zero ? 'invalid-segment' : 'unknown-magic', 0n,
+        zero ? `${first.name} starts with a zeroed page: not a written WAL segment` : `${first.name}: ${notWalHint(first.name, magic) ?? m.message}`);
     }
-    if (head.length < LONG_PHD) throw new Stop('truncated', 0, `${first.name} is too short to be a WAL segment (${head.length} bytes)`);
+    if (head.length < LONG_PHD) throw new Stop('truncated', 0n, `${first.name} is too short to be a WAL segment (${head.length} bytes)`);
     const dv = new DataView(head.buffer, head.byteOffset, LONG_PHD);
     const flags = dv.getUint16(2, true);
     if (!(flags & XLP_LONG_HEADER)) {
-      throw new Stop('invalid-segment', 0, `${first.name}: the first page has no long header, so it is not the start of a WAL segment`);
+      throw new Stop('invalid-segment', 0n, `${first.name}: the first page has no long header, so it is not the start of a WAL segment`);
     }
     const segSize = dv.getUint32(32, true);
     const blcksz = dv.getUint32(36, true);
     if (!isPowerOf2(segSize) || segSize < 1024 * 1024 || segSize > 1024 * 1024 * 1024) {
-      throw new Stop('invalid-segment', 0, `${first.name}: invalid WAL segment size ${segSize} in the page header`);
+      throw new Stop('invalid-segment', 0n, `${first.name}: invalid WAL segment size ${segSize} in the page header`);
     }
     if (!isPowerOf2(blcksz) || blcksz < 1024 || blcksz > 65536) {
-      throw new Stop('invalid-segment', 0, `${first.name}: invalid WAL block size ${blcksz} in the page header`);
+      throw new Stop('invalid-segment', 0n, `${first.name}: invalid WAL block size ${blcksz} in the page header`);
     }
-    const pageAddr = Number(dv.getBigUint64(8, true));
-    if (pageAddr % segSize !== 0) {
-      throw new Stop('invalid-segment', pageAddr, `${first.name}: page address ${formatLsn(BigInt(pageAddr))} is not a segment start`);
+    const pageAddr = dv.getBigUint64(8, true);
+    if (pageAddr % BigInt(segSize) !== 0n) {
+      throw new Stop('invalid-segment', pageAddr, `${first.name}: page address ${formatLsn(pageAddr)} is not a segment start`);
     }
-    const segNo = pageAddr / segSize;
-    const timeline = dv.getUint32(4, true);
+    const segNo = Number(pageAddr / BigInt(segSize));
     this.segSize = segSize;
     this.blcksz = blcksz;
+    this.pagesPerSegment = segSize / blcksz;
+    this.segsPerXLogId = 0x100000000 / segSize;
+    // As pg_waldump does, the timeline comes from the file name when it is a segment's name: the
+    // first segment of a new timeline is a copy of the old one's, and its first page still says
+    // the old timeline. The name's segment number must match the page's address: a recycled
+    // segment (renamed ahead of use, still full of old WAL) holds no valid record yet.
+    const named = parseWalSegmentFileName(first.name, segSize);
+    const timeline = named?.timeline ?? dv.getUint32(4, true);
+    if (named !== undefined && named.segNo !== segNo) {
+      throw new Stop('end-of-wal', this.at(named.segNo, 0),
+        `no valid record in ${first.name}: its pages are those of segment ${walSegmentFileName(timeline, segNo, segSize)} ` +
+        '(a segment recycled for later use and not written yet, or a renamed file)');
+    }
     const wanted = Math.max(blcksz, Math.floor((this.options.chunkSize ?? DEFAULT_CHUNK) / blcksz) * blcksz);
     this.chunkSize = Math.min(wanted, segSize);
     this.handleSegNo = segNo;
@@ -203,6 +243,10 @@ export class WalReader implements Iterable<DecodedWalRecord> {
         if (aligned >= this.blcksz - hs) {
           pageOff += this.blcksz;
           if (pageOff >= this.segSize) {
+            if (this.options.singleSegment) {
+              throw new Stop('segment-end', this.at(seg + 1, 0),
+                `no record starts in WAL segment ${(this.info as WalStreamInfo).firstSegmentName}: all of it is the middle of a record that began in an earlier segment`);
+            }
             seg++;
             pageOff = 0;
           }
@@ -230,7 +274,6 @@ export class WalReader implements Iterable<DecodedWalRecord> {
 
   /** Index in this.chunk of the validated page at (segNo, pageOff); throws Stop when unavailable or invalid. */
   private page(segNo: number, pageOff: number): number {
-    const addr = segNo * this.segSize + pageOff;
     if (segNo !== this.handleSegNo || !this.handle) {
       this.handle?.close();
       this.handle = undefined;
@@ -238,8 +281,8 @@ export class WalReader implements Iterable<DecodedWalRecord> {
       const timeline = this.info?.timeline ?? 1;
       const name = walSegmentFileName(timeline, segNo, this.segSize);
       const h = this.source.openSegment(segNo, timeline, this.segSize);
-      if (h === undefined) throw new Stop('missing-segment', addr, `WAL segment ${name} is not available`);
-      if (typeof h === 'string') throw new Stop('io-error', addr, h);
+      if (h === undefined) throw new Stop('missing-segment', this.at(segNo, pageOff), `WAL segment ${name} is not available`);
+      if (typeof h === 'string') throw new Stop('io-error', this.at(segNo, pageOff), h);
       this.handle = h;
       this.handleSegNo = segNo;
     }
@@ -250,24 +293,26 @@ export class WalReader implements Iterable<DecodedWalRecord> {
       this.chunk = new Uint8Array(got.buffer, got.byteOffset, got.length);
       this.chunkStart = start;
       if (pageOff + this.blcksz > start + this.chunk.length) {
-        throw new Stop('truncated', addr,
+        throw new Stop('truncated', this.at(segNo, pageOff),
           `WAL segment ${this.handle.name} is truncated: it ends at offset ${start + this.chunk.length}, before the page at offset ${pageOff}`);
       }
     }
     const pi = pageOff - this.chunkStart;
-    if (addr > this.validatedUpTo) {
-      this.validatePage(pi, segNo, pageOff, addr);
-      this.validatedUpTo = addr;
+    const pageIndex = segNo * this.pagesPerSegment + pageOff / this.blcksz;
+    if (pageIndex > this.validatedUpTo) {
+      this.validatePage(pi, segNo, pageOff);
+      this.validatedUpTo = pageIndex;
     }
     return pi;
   }
 
-  private validatePage(pi: number, segNo: number, pageOff: number, addr: number): void {
+  private validatePage(pi: number, segNo: number, pageOff: number): void {
     const info = this.info as WalStreamInfo;
+    const addr = this.at(segNo, pageOff);
     // Only for messages: formatting it for every valid page cost more than the checks below.
     const where = (): string => {
       const name = this.handle?.name ?? walSegmentFileName(info.timeline, segNo, this.segSize);
-      return `in WAL segment ${name}, LSN ${formatLsn(BigInt(addr))}, offset ${pageOff}`;
+      return `in WAL segment ${name}, LSN ${formatLsn(addr)}, offset ${pageOff}`;
     };
     const magic = this.u16(pi);
     const flags = this.u16(pi + 2);
@@ -290,26 +335,35 @@ export class WalReader implements Iterable<DecodedWalRecord> {
     } else if (pageOff === 0) {
       throw new Stop('invalid-record', addr, `invalid info bits ${flags.toString(16).toUpperCase().padStart(4, '0')} ${where()}`);
     }
-    const pageAddr = this.u32(pi + 8) + this.u32(pi + 12) * 0x100000000;
-    if (pageAddr !== addr) {
-      throw new Stop('end-of-wal', addr, `unexpected pageaddr ${formatLsn(BigInt(pageAddr))} ${where()}`);
+    const hi = Math.floor(segNo / this.segsPerXLogId);
+    const lo = (segNo % this.segsPerXLogId) * this.segSize + pageOff;
+    if (this.u32(pi + 8) !== lo || this.u32(pi + 12) !== hi) {
+      throw new Stop('end-of-wal', addr, `unexpected pageaddr ${formatLsn(joinLsn(this.u32(pi + 12), this.u32(pi + 8)))} ${where()}`);
     }
   }
 
-  /** The checks of xlogreader.c's ValidXLogRecordHeader, on the header at `at` in `buf`. */
-  private checkHeader(buf: Uint8Array, at: number, lsn: number): void {
+  /** The checks of xlogreader.c's ValidXLogRecordHeader, on the header at `at` in `buf` of the record at (seg, off). */
+  private checkHeader(buf: Uint8Array, at: number, seg: number, off: number): void {
     const totalLength = u32At(buf, at);
     if (totalLength < SIZE_OF_XLOG_RECORD) {
-      throw new Stop(totalLength === 0 ? 'end-of-wal' : 'invalid-record', lsn,
+      throw new Stop(totalLength === 0 ? 'end-of-wal' : 'invalid-record', this.at(seg, off),
         `invalid record length: expected at least ${SIZE_OF_XLOG_RECORD}, got ${totalLength}`);
     }
     const major = (this.info as WalStreamInfo).major;
     const rmid = buf[at + XL_RMID] as number;
-    if (!isValidRmgrId(rmid, major)) throw new Stop('invalid-record', lsn, `invalid resource manager ID ${rmid}`);
-    const prev = prevAt(buf, at);
-    if (this.prevLsn === undefined ? prev >= lsn : prev !== this.prevLsn) {
-      throw new Stop('invalid-record', lsn, `record with incorrect prev-link ${formatLsn(BigInt(prev))}`);
+    if (!isValidRmgrId(rmid, major)) throw new Stop('invalid-record', this.at(seg, off), `invalid resource manager ID ${rmid}`);
+    const prevLo = u32At(buf, at + XL_PREV);
+    const prevHi = u32At(buf, at + XL_PREV + 4);
+    let bad: boolean;
+    if (this.prevHi < 0) {
+      // The first record: its prev must lie before it.
+      const hi = Math.floor(seg / this.segsPerXLogId);
+      const lo = (seg % this.segsPerXLogId) * this.segSize + off;
+      bad = prevHi > hi || (prevHi === hi && prevLo >= lo);
+    } else {
+      bad = prevLo !== this.prevLo || prevHi !== this.prevHi;
     }
+    if (bad) throw new Stop('invalid-record', this.at(seg, off), `record with incorrect prev-link ${formatLsn(joinLsn(prevHi, prevLo))}`);
   }
 
   private ensureScratch(size: number): void {
@@ -324,49 +378,50 @@ export class WalReader implements Iterable<DecodedWalRecord> {
   /**
    * Copies a record that continues on following pages into `scratch`, without the page headers
    * between its pieces, checking each continuation page as xlogreader.c does. Its first `avail`
-   * bytes are at `idx` in the chunk. Returns the address where the record ends.
+   * bytes are at `idx` in the chunk; the record starts at (seg, off). Leaves where it ends in
+   * gatheredEndSeg/Off. Throws Restart when a continuation page says the record was overwritten.
    * (A method of its own keeps readRecord, which runs for every record, small: the optimizing
    * compiler, which a first read waits for, compiles it sooner.)
    */
-  private gather(seg: number, pageOff: number, idx: number, avail: number, totLen: number, lsn: number): number {
+  private gather(seg: number, off: number, idx: number, avail: number, totLen: number): void {
     const B = this.blcksz;
     this.ensureScratch(Math.min(totLen, 64 * 1024));
     this.scratch.set(this.chunk.subarray(idx, idx + avail), 0);
     let got = avail;
     let curSeg = seg;
-    let curPage = pageOff;
-    let end = lsn + avail;
+    let curPage = off - (off % B);
     while (got < totLen) {
       curPage += B;
       if (curPage >= this.segSize) {
         curSeg++;
         curPage = 0;
       }
-      const pageLsn = curSeg * this.segSize + curPage;
       let p: number;
       try {
         p = this.page(curSeg, curPage);
       } catch (e) {
         // Report the record that could not be completed, as pg_waldump does.
-        if (e instanceof Stop) throw new Stop(e.kind, lsn, e.reason);
+        if (e instanceof Stop) throw new Stop(e.kind, this.at(seg, off), e.reason);
         throw e;
       }
       const flags = this.u16(p + 2);
+      if (flags & XLP_FIRST_IS_OVERWRITE_CONTRECORD) throw new Restart(curSeg, curPage);
       if (!(flags & XLP_FIRST_IS_CONTRECORD)) {
-        throw new Stop('invalid-record', lsn, `there is no contrecord flag at ${formatLsn(BigInt(pageLsn))}`);
+        throw new Stop('invalid-record', this.at(seg, off), `there is no contrecord flag at ${formatLsn(this.at(curSeg, curPage))}`);
       }
       const rem = this.u32(p + 16);
       if (rem === 0 || rem !== totLen - got) {
-        throw new Stop('invalid-record', lsn, `invalid contrecord length ${rem} (expected ${totLen - got}) at ${formatLsn(BigInt(pageLsn))}`);
+        throw new Stop('invalid-record', this.at(seg, off),
+          `invalid contrecord length ${rem} (expected ${totLen - got}) at ${formatLsn(this.at(curSeg, curPage))}`);
       }
       const hs = flags & XLP_LONG_HEADER ? LONG_PHD : SHORT_PHD;
       const n = Math.min(rem, B - hs);
       this.ensureScratch(got + n);
       this.scratch.set(this.chunk.subarray(p + hs, p + hs + n), got);
       got += n;
-      end = pageLsn + hs + n;
+      this.gatheredEndSeg = curSeg;
+      this.gatheredEndOff = curPage + hs + n;
     }
-    return end;
   }
 
   private readRecord(): DecodedWalRecord | undefined {
@@ -379,18 +434,17 @@ export class WalReader implements Iterable<DecodedWalRecord> {
       off %= this.segSize;
     }
     if (this.options.singleSegment && seg !== info.firstSegNo) {
-      throw new Stop('segment-end', seg * this.segSize + off, `reached the end of WAL segment ${info.firstSegmentName}`);
+      throw new Stop('segment-end', this.at(seg, off), `reached the end of WAL segment ${info.firstSegmentName}`);
     }
     if (off % B === 0) {
       const pi = this.page(seg, off);
       const flags = this.u16(pi + 2);
       const hs = flags & XLP_LONG_HEADER ? LONG_PHD : SHORT_PHD;
       if (flags & XLP_FIRST_IS_CONTRECORD) {
-        throw new Stop('invalid-record', seg * this.segSize + off + hs, `contrecord is requested by ${formatLsn(BigInt(seg * this.segSize + off + hs))}`);
+        throw new Stop('invalid-record', this.at(seg, off + hs), `contrecord is requested by ${formatLsn(this.at(seg, off + hs))}`);
       }
       off += hs;
     }
-    const lsn = seg * this.segSize + off;
     const pageOff = off - (off % B);
     const pi = this.page(seg, pageOff);
     const idx = pi + (off - pageOff);
@@ -399,50 +453,68 @@ export class WalReader implements Iterable<DecodedWalRecord> {
     // The length check of checkHeader, here for every record (also for a header split across
     // pages, which checkHeader sees only once gathered), so the optimizer has seen it.
     if (totLen < SIZE_OF_XLOG_RECORD) {
-      throw new Stop(totLen === 0 ? 'end-of-wal' : 'invalid-record', lsn,
+      throw new Stop(totLen === 0 ? 'end-of-wal' : 'invalid-record', this.at(seg, off),
         `invalid record length: expected at least ${SIZE_OF_XLOG_RECORD}, got ${totLen}`);
     }
     // Check the header before trusting its length to gather the rest (xlogreader.c does too).
-    if (avail >= SIZE_OF_XLOG_RECORD) this.checkHeader(this.chunk, idx, lsn);
-    if (totLen > MAX_RECORD_LENGTH) throw new Stop('invalid-record', lsn, `record length ${totLen} too long`);
+    if (avail >= SIZE_OF_XLOG_RECORD) this.checkHeader(this.chunk, idx, seg, off);
+    if (totLen > MAX_RECORD_LENGTH) throw new Stop('invalid-record', this.at(seg, off), `record length ${totLen} too long`);
 
     // The whole record in one buffer: a view of the chunk when it lies within one page (most
     // records), else gathered into `scratch` without the page headers between its pieces.
     let buf: Uint8Array;
     let at: number;
-    let end: number;
+    let endSeg: number;
+    let endOff: number;
     if (totLen <= avail) {
       buf = this.chunk;
       at = idx;
-      end = lsn + totLen;
+      endSeg = seg;
+      endOff = off + totLen;
     } else {
-      end = this.gather(seg, pageOff, idx, avail, totLen, lsn);
+      this.gather(seg, off, idx, avail, totLen);
+      endSeg = this.gatheredEndSeg;
+      endOff = this.gatheredEndOff;
       buf = this.scratch;
       at = 0;
-      if (avail < SIZE_OF_XLOG_RECORD) this.checkHeader(buf, 0, lsn);
+      if (avail < SIZE_OF_XLOG_RECORD) this.checkHeader(buf, 0, seg, off);
     }
     const crc = u32At(buf, at + XL_CRC);
-    if (recordCrc(buf, at, totLen) !== crc) throw new Stop('invalid-record', lsn, 'incorrect resource manager data checksum in record');
+    if (recordCrc(buf, at, totLen) !== crc) throw new Stop('invalid-record', this.at(seg, off), 'incorrect resource manager data checksum in record');
     const body = decodeRecordBody(buf, at, totLen, this.decodeCtx);
-    if (typeof body === 'string') throw new Stop('invalid-record', lsn, body);
+    if (typeof body === 'string') throw new Stop('invalid-record', this.at(seg, off), body);
 
     // The header fields are read from `buf` here rather than kept in an object: one allocation
     // less per record (an image-less segment holds ~140,000 records).
     const xlInfo = buf[at + XL_INFO] as number;
     const rmid = buf[at + XL_RMID] as number;
-    let next = Math.ceil(end / 8) * 8;
-    // xl_info first: it is compared for every record, rmid == XLOG only for a few.
-    if ((xlInfo & 0xf0) === XLOG_SWITCH && rmid === RM_XLOG_ID && end % this.segSize !== 0) {
-      next = (Math.floor(end / this.segSize) + 1) * this.segSize;
+    // A record may end exactly at its segment's end: that is the next segment's start.
+    if (endOff >= this.segSize) {
+      endSeg++;
+      endOff -= this.segSize;
     }
-    this.posSeg = Math.floor(next / this.segSize);
-    this.posOff = next - this.posSeg * this.segSize;
-    this.prevLsn = lsn;
-    this.lastEnd = end;
+    // xl_info first: it is compared for every record, rmid == XLOG only for a few.
+    if ((xlInfo & 0xf0) === XLOG_SWITCH && rmid === RM_XLOG_ID && endOff !== 0) {
+      // The rest of the segment after a switch is padding.
+      this.posSeg = endSeg + 1;
+      this.posOff = 0;
+    } else {
+      this.posSeg = endSeg;
+      this.posOff = Math.ceil(endOff / 8) * 8;
+    }
+    const lsnHi = Math.floor(seg / this.segsPerXLogId);
+    const lsnLo = (seg % this.segsPerXLogId) * this.segSize + off;
+    this.prevHi = lsnHi;
+    this.prevLo = lsnLo;
+    this.lastEndSeg = endSeg;
+    this.lastEndOff = endOff;
     return new DecodedWalRecord({
-      lsn,
-      end,
-      prev: prevAt(buf, at),
+      lsnHi,
+      lsnLo,
+      endHi: Math.floor(endSeg / this.segsPerXLogId),
+      endLo: (endSeg % this.segsPerXLogId) * this.segSize + endOff,
+      prevHi: u32At(buf, at + XL_PREV + 4),
+      prevLo: u32At(buf, at + XL_PREV),
       xid: u32At(buf, at + XL_XID),
       rmid,
       rmgr: rmgrName(rmid),
@@ -457,4 +529,13 @@ export class WalReader implements Iterable<DecodedWalRecord> {
       toplevelXid: body.toplevelXid,
     });
   }
+}
+
+/** A clearer message for files that are not WAL segments but often sit beside them. */
+function notWalHint(name: string, magic: number): string | undefined {
+  if (name.endsWith('.history')) return 'a timeline history file, not a WAL segment';
+  if (name.endsWith('.backup')) return 'a backup history file, not a WAL segment';
+  // gzip's magic bytes 1F 8B, read as a little-endian 16-bit number.
+  if (magic === 0x8b1f) return 'gzip-compressed: decompress it first (the viewer does this for files named .gz and .gz.partial)';
+  return undefined;
 }

@@ -1,12 +1,16 @@
-// The record object the reader hands out. LSNs are kept as numbers (exact below 2^53) and turned
-// into bigint only when read, so iterating a busy segment does not allocate three bigints per
-// record that nobody looks at.
+// The record object the reader hands out. LSNs are kept as two 32-bit halves (exact for every
+// LSN, also past 2^53, where pg_resetwal -l can put a cluster) and turned into bigint only when
+// read, so iterating a busy segment does not allocate three bigints per record nobody looks at.
 import type { WalBlockRef, WalRecord } from './walReaderTypes';
 
 export interface RecordParts {
-  readonly lsn: number;
-  readonly end: number;
-  readonly prev: number;
+  /** The LSN's high and low 32 bits (xlogid and xrecoff). */
+  readonly lsnHi: number;
+  readonly lsnLo: number;
+  readonly endHi: number;
+  readonly endLo: number;
+  readonly prevHi: number;
+  readonly prevLo: number;
   readonly xid: number;
   readonly rmid: number;
   readonly rmgr: string;
@@ -35,15 +39,20 @@ export class DecodedWalRecord implements WalRecord {
   readonly mainDataLength: number;
   readonly origin?: number;
   readonly toplevelXid?: number;
-  /** The LSN as a number, for cheap comparisons and arithmetic. */
-  readonly lsnNumber: number;
-  readonly endLsnNumber: number;
-  readonly prevNumber: number;
+  private readonly lsnHi: number;
+  private readonly lsnLo: number;
+  private readonly endHi: number;
+  private readonly endLo: number;
+  private readonly prevHi: number;
+  private readonly prevLo: number;
 
   constructor(p: RecordParts) {
-    this.lsnNumber = p.lsn;
-    this.endLsnNumber = p.end;
-    this.prevNumber = p.prev;
+    this.lsnHi = p.lsnHi;
+    this.lsnLo = p.lsnLo;
+    this.endHi = p.endHi;
+    this.endLo = p.endLo;
+    this.prevHi = p.prevHi;
+    this.prevLo = p.prevLo;
     this.xid = p.xid;
     this.rmid = p.rmid;
     this.rmgr = p.rmgr;
@@ -60,14 +69,19 @@ export class DecodedWalRecord implements WalRecord {
   }
 
   get lsn(): bigint {
-    return BigInt(this.lsnNumber);
+    return joinLsn(this.lsnHi, this.lsnLo);
   }
 
   get endLsn(): bigint {
-    return BigInt(this.endLsnNumber);
+    return joinLsn(this.endHi, this.endLo);
   }
 
   get prev(): bigint {
-    return BigInt(this.prevNumber);
+    return joinLsn(this.prevHi, this.prevLo);
   }
+}
+
+/** An LSN from its two halves; through a number while that is exact (every LSN below 2^53). */
+export function joinLsn(hi: number, lo: number): bigint {
+  return hi < 0x200000 ? BigInt(hi * 0x100000000 + lo) : (BigInt(hi) << 32n) | BigInt(lo);
 }
