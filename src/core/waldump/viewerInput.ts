@@ -1,5 +1,5 @@
-// Prepares a WAL file for the viewer: a `.gz` (as pg_probackup's archive-push writes them) is
-// decompressed to a temporary file, a `.partial` is linked under its plain segment name (pg_waldump
+// Prepares a WAL file for the viewer: a `.gz` (as pg_probackup's archive-push writes them, or
+// pg_receivewal's `.gz.partial`) is decompressed to a temporary file, a `.partial` is linked under its plain segment name (pg_waldump
 // finds segments by name), and the first page header tells the major version, timeline and
 // segment size. Errors are sentences for people.
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -65,12 +65,18 @@ async function isGzip(file: string): Promise<boolean> {
 export async function prepareSegmentInput(file: string): Promise<PreparedInput> {
   const name = path.basename(file);
   const parsed = parseWalFileName(name);
-  const gz = name.endsWith('.gz');
+  // pg_receivewal names the segment it is still writing X.gz.partial (X.lz4.partial with lz4).
+  const gz = parsed !== undefined ? parsed.compression === 'gz' : name.endsWith('.gz');
   const partial = parsed?.partial === true;
+  if (parsed?.compression === 'lz4' || parsed?.compression === 'zst') {
+    const tool = parsed.compression === 'lz4' ? 'lz4 -d' : 'zstd -d';
+    throw new Error(`${name} is ${parsed.compression === 'lz4' ? 'LZ4' : 'Zstandard'}-compressed, which the viewer cannot decompress; ` +
+      `decompress it with \`${tool}\` and open the result`);
+  }
   if (!gz && !partial) return { file, segmentName: parsed?.baseName, dispose: async () => undefined };
   const dir = await makeTempDir('wal');
   const dispose = (): Promise<void> => rm(dir, { recursive: true, force: true });
-  const target = path.join(dir, parsed?.baseName ?? name.replace(/\.gz$/, '').replace(/\.partial$/, ''));
+  const target = path.join(dir, parsed?.baseName ?? name.replace(/\.partial$/, '').replace(/\.gz$/, ''));
   try {
     if (gz) {
       if (!(await isGzip(file))) throw new Error(`${name} is not a gzip file (it does not start with the gzip signature 1f 8b), so it cannot be decompressed`);

@@ -13,6 +13,8 @@ const END_OF_WAL: readonly RegExp[] = [
   /could not find a valid record after [0-9A-F]+\/[0-9A-F]+/i,
   /invalid magic number 0000 in (?:log|WAL) segment/i,
   /record with incorrect prev-link [0-9A-F]+\/[0-9A-F]+ at [0-9A-F]+\/[0-9A-F]+/i,
+  // The next page still holds an older segment's WAL: a recycled segment, not yet overwritten.
+  /unexpected pageaddr [0-9A-F]+\/[0-9A-F]+ in (?:log|WAL) segment/i,
 ];
 
 /** Whether a pg_waldump message text (without prefix and level) reports the normal end of WAL. */

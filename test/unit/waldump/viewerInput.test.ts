@@ -70,4 +70,19 @@ describe('viewer: preparing WAL files', () => {
     const q = await prepareSegmentInput(plain);
     assert.equal(q.file, plain);
   });
+
+  it("decompresses pg_receivewal's .gz.partial, and says how to open .lz4 and .zst segments", async () => {
+    const bytes = longHeader(0xd110, 1, 16 * 1024 * 1024);
+    const gz = path.join(dir, '000000010000000000000006.gz.partial');
+    writeFileSync(gz, gzipSync(bytes));
+    const p = await prepareSegmentInput(gz);
+    assert.equal(path.basename(p.file), '000000010000000000000006');
+    assert.deepEqual(new Uint8Array(readFileSync(p.file)), bytes);
+    await p.dispose();
+    for (const name of ['000000010000000000000007.lz4', '000000010000000000000007.lz4.partial', '000000010000000000000007.zst']) {
+      const f = path.join(dir, name);
+      writeFileSync(f, 'x');
+      await assert.rejects(prepareSegmentInput(f), /cannot decompress; decompress it with `(lz4|zstd) -d`/, name);
+    }
+  });
 });

@@ -10,6 +10,9 @@ describe('pg_waldump messages', () => {
       'pg_waldump: error: error in WAL record at 0/3000148: invalid record length at 0/3000180: expected at least 24, got 0',
       'pg_waldump: fatal: error in WAL record at 0/1B88D20: invalid record length at 0/1B89488: wanted 24, got 0',
       'pg_waldump: error: could not find a valid record after 0/3000000',
+      // pg_waldump 15 reading on into a recycled segment after an XLOG SWITCH (16+ says "WAL segment").
+      'pg_waldump: error: error in WAL record at 0/6CB8480: unexpected pageaddr 0/1000000 in log segment 00000001000000000000006D, offset 0',
+      'pg_waldump: error: error in WAL record at 0/6CB8480: unexpected pageaddr 0/1000000 in WAL segment 00000001000000000000006D, LSN 0/6D000000, offset 0',
     ]) {
       const m = parseMessageLine(line);
       assert.ok(m, line);
