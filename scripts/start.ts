@@ -75,6 +75,9 @@ async function main(): Promise<void> {
     'workbench.secondarySideBar.defaultVisibility': 'hidden',
     'chat.disableAIFeatures': true,
     'pgBackupStudio.walkthrough.openOnStartup': true,
+    // code-server saves after a second by default; the sandbox's postgresql.conf and pg_hba.conf
+    // are the live cluster's files, so an edit must not reach them before the student saves it.
+    'files.autoSave': 'off',
   };
   if (process.env['PG_PROBACKUP']) userSettings['pgBackupStudio.probackup.path'] = process.env['PG_PROBACKUP'];
   writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify(userSettings, null, 2));
@@ -128,6 +131,7 @@ async function main(): Promise<void> {
   console.log(`\nVS Code with PostgreSQL Backup Studio: http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
   console.log(`Sandbox cluster: 127.0.0.1:${cluster!.port}, database ${LESSON_DATABASE}, backup role ${LESSON_BACKUP_ROLE}`);
   if (!process.env['PG_PROBACKUP']) console.log('pg_probackup: not configured (set PG_PROBACKUP to a pg_probackup binary before npm start)');
+  else console.log(`pg_probackup: ${process.env['PG_PROBACKUP']}`);
   console.log('Press Ctrl+C to stop everything.');
 }
 
