@@ -129,7 +129,7 @@ describe('pg_waldump 13–18 against our parser and the built-in WAL reader (e2e
       let plainStderr = '';
 
       before(async function () {
-        if (!found) skipBecause(this, `no pg_waldump ${major}: set PG_WALDUMP_${major} or install Debian's postgresql-${major}`);
+        if (!found) skipBecause(this, `no pg_waldump ${major}: set PG_WALDUMP_${major} to one (the PGDG apt repository has postgresql-${major}; Debian 12's own has only 15)`);
         // pg_waldump reads only WAL of its own major, so a wrong program is a setup error, not a skip.
         const version = parseWaldumpVersion((await run(found.file, ['--version'])).stdout);
         assert.equal(version?.major, major, `${found.from} points at a pg_waldump of major ${version?.major ?? '?'}`);

@@ -155,7 +155,10 @@ describe('extension host: sandbox cluster', function () {
     assert.equal(before.error, undefined, before.error?.message);
     assert.ok(before.missingGrants.some((g) => /pg_backup_start\(text, boolean\)/.test(g)), before.missingGrants.join('\n'));
     assert.ok(before.missingGrants.some((g) => /REPLICATION/.test(g)), before.missingGrants.join('\n'));
-    const applied = await vscode.commands.executeCommand<Check>('pgBackupStudio.applyMissingGrants', { ...live, confirm: true });
+    // Applied from the backup role's own connection, as after a refused backup: the role cannot
+    // grant itself anything, so the statements go through the sandbox's superuser connection.
+    const applied = await vscode.commands.executeCommand<Check>('pgBackupStudio.applyMissingGrants',
+      { connectionName: made.backupConnectionName, role: 'backup_user', show: false, confirm: true });
     assert.equal(applied.error, undefined, applied.error?.message);
     assert.deepEqual(applied.missingGrants, [], 'nothing is missing after Apply');
     const granted = await sql<{ repl: boolean; start: boolean }>(backup.port, backup.user, backup.database,

@@ -46,7 +46,7 @@ export function register(context: vscode.ExtensionContext, services: Services): 
     ['pgBackupStudio.checkdb', checkdb(ctx)],
     ['pgBackupStudio.openLog', openLog(ctx)],
     ['pgBackupStudio.copyCommandLine', copyCommandLine(ctx)],
-    ['pgBackupStudio.showBackupWal', showBackupWal()],
+    ['pgBackupStudio.showBackupWal', showBackupWal(ctx)],
     ['pgBackupStudio.openTimelineWal', openTimelineWal()],
     [SET_PATH_COMMAND, setProbackupPath(ctx)],
     ...internalCommands(ctx),

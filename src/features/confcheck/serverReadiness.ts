@@ -168,11 +168,35 @@ export class ServerReadiness {
     }, arg);
   }
 
+  /** Another saved connection to the server of `c`, as a user who may grant to `role`; asked for when there are several. */
+  private async grantingConnection(c: ConnectionInfo, role: string): Promise<ConnectionInfo> {
+    const others = this.services.connections.list().filter((x) => x.host === c.host && x.port === c.port && x.user !== role);
+    if (others.length === 0) {
+      throw new Error(vscode.l10n.t(
+        'Role "{0}" cannot grant privileges to itself. Add a connection to {1} as a superuser (or a role that may grant them), or open the GRANT script and run it as one.',
+        role, describeConnection(c)));
+    }
+    if (others.length === 1 && others[0]) return others[0];
+    const chosen = await vscode.window.showQuickPick(others.map((x) => ({ label: x.name, description: `${x.user} · ${describeConnection(x)}`, x })),
+      { title: vscode.l10n.t('Grant to "{0}" through which connection?', role), ignoreFocusOut: true });
+    if (chosen === undefined) throw new Stop();
+    return chosen.x;
+  }
+
   /** pgBackupStudio.applyMissingGrants: confirmed (unless confirm:true), one transaction, then checked again. */
   applyMissingGrants(arg?: ReadinessArgs): Promise<ReadinessOutcome> {
     return this.guarded(async (a) => {
-      const c = await this.connection(a);
-      const { target: t, result: before } = await this.checked(c, a);
+      let c = await this.connection(a);
+      let { target: t, result: before } = await this.checked(c, a);
+      if (before.missingGrants.length > 0 && c.user === before.role) {
+        // The backup role cannot grant itself these privileges (and REPLICATION needs a
+        // superuser): apply them through another connection to the same server.
+        const admin = await this.grantingConnection(c, before.role);
+        const withRole: ReadinessArgs = { ...a, role: before.role };
+        c = admin;
+        ({ target: t, result: before } = await this.checked(admin, withRole));
+        a = withRole;
+      }
       if (before.missingGrants.length === 0) {
         void vscode.window.showInformationMessage(vscode.l10n.t('Role "{0}" on {1} has every privilege pg_probackup needs.', before.role, c.name));
         return this.publish(c, before, [], a);

@@ -133,15 +133,33 @@ export async function askTarget(title: string, suggestions: { time?: string; lsn
   return { lsn: value.trim() };
 }
 
+/** A backup of the instance, newest first, or undefined for all of them. */
+async function pickBackupOrAll(ctx: CatalogContext, catalog: string, instance: string): Promise<string | undefined> {
+  const model = await ctx.tree.instance(catalog, instance);
+  const backups = [...(model?.byId.values() ?? [])].sort((a, b) => b.startTime.getTime() - a.startTime.getTime());
+  const all = { label: vscode.l10n.t('All backups of {0}', instance), id: undefined as string | undefined };
+  const items = [
+    ...backups.map((b) => ({ label: b.id, description: `${b.mode} ${b.walMode} · ${b.status}`, id: b.id as string | undefined, ...(b.note !== undefined ? { detail: b.note } : {}) })),
+    all,
+  ];
+  const chosen = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Validate which backup of {0}?', instance) });
+  if (!chosen) throw new Stop('cancelled', '');
+  return chosen.id;
+}
+
 export function validate(ctx: CatalogContext) {
   return (arg?: unknown) => guarded(ctx, async () => {
     const inv = invoked<{ target: TargetArg }>(arg);
     const catalog = await pickCatalog(ctx, inv);
     const node = inv.node;
-    const instance = node?.kind === 'catalog' ? undefined : inv.args.instance ?? (node ? await pickInstance(ctx, inv, catalog) : undefined);
+    // From the palette, ask what to validate: a whole catalog fails for any one bad backup (a
+    // failed run included) without saying much, which is rarely what was meant.
+    const fromPalette = node === undefined && inv.interactive && inv.args.instance === undefined && inv.args.backupId === undefined;
+    const instance = node?.kind === 'catalog' ? undefined : inv.args.instance ?? (node || fromPalette ? await pickInstance(ctx, inv, catalog) : undefined);
     const binary = await binaryFor(ctx, catalog, instance);
     const backupId = node?.kind === 'backup' || node?.kind === 'timelineBackup' || inv.args.backupId !== undefined
-      ? await pickBackup(ctx, inv, catalog, instance ?? '') : undefined;
+      ? await pickBackup(ctx, inv, catalog, instance ?? '')
+      : fromPalette && instance !== undefined ? await pickBackupOrAll(ctx, catalog, instance) : undefined;
     const target = inv.interactive ? await askTarget(vscode.l10n.t('Validate up to a recovery target?')) : targetFromArg(inv.args.target);
     const what = backupId ?? instance ?? catalog;
     try {

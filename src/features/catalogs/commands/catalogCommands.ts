@@ -1,10 +1,11 @@
 // Commands on catalogs and instances: add / initialize / remove a catalog, add and delete an
 // instance, open the catalog's log, point the extension at pg_probackup, and the test hooks
 // that load a catalog from recorded JSON.
-import { existsSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { addInstanceCommand, delInstanceCommand, initCommand } from '../../../core/probackup/catalogCommands';
+import { findOsUser, firstUntraversable, isRoot } from '../../../core/postgres/clusterUser';
 import type { ConnectionInfo } from '../../../core/postgres/connection';
 import { catalogLayoutProblem } from '../../../core/probackup/catalogReader';
 import { SET_PATH_COMMAND } from '../catalogTree';
@@ -42,15 +43,47 @@ export function addCatalog(ctx: CatalogContext) {
   });
 }
 
+/**
+ * Who owns a new catalog when we are root: pg_probackup must later run as the OS user of the
+ * clusters it backs up (that user reads the data directory), and that user must be able to
+ * write the catalog. The OS user of the saved connections, asked when there are several.
+ */
+async function catalogOwner(ctx: CatalogContext, inv: ReturnType<typeof invoked>): Promise<string | undefined> {
+  if (!isRoot()) return undefined;
+  const users = [...new Set(ctx.services.connections.list().flatMap((c) => (c.osUser ? [c.osUser] : [])))].sort();
+  if (users.length <= 1 || !inv.interactive) return users.length === 1 ? users[0] : undefined;
+  const picked = await vscode.window.showQuickPick(users, {
+    title: vscode.l10n.t('OS user that will run pg_probackup on this catalog (it must read the data directories)'),
+  });
+  if (picked === undefined) throw new Stop('cancelled', '');
+  return picked;
+}
+
+/** As root for another user: the catalog folder made (or an empty one given) and owned by that user, who must reach it. */
+function prepareCatalogFolder(catalog: string, userName: string): void {
+  const user = findOsUser(userName);
+  if (!user) throw new Stop('no-os-user', vscode.l10n.t('No OS user named "{0}".', userName));
+  if (!existsSync(catalog)) mkdirSync(catalog, { recursive: true, mode: 0o700 });
+  if (readdirSync(catalog).length === 0) chownSync(catalog, user.uid, user.gid);
+  const blocked = firstUntraversable(catalog, user);
+  if (blocked !== undefined) {
+    throw new Stop('catalog-unreachable', vscode.l10n.t(
+      'OS user "{0}", who runs pg_probackup for your clusters, cannot reach {1}: {2} is closed to it. Choose a folder it can reach.',
+      userName, catalog, blocked));
+  }
+}
+
 export function initCatalog(ctx: CatalogContext) {
   return (arg?: unknown) => guarded(ctx, async () => {
     const inv = invoked<{ catalog: string }>(arg);
     const binary = await binaryForMajor(ctx);
     const catalog = path.resolve(inv.args.catalog ?? await folder(vscode.l10n.t('Folder for a new backup catalog (empty or new)'), vscode.l10n.t('Initialize Here')));
+    const osUser = inv.args.osUser ?? await catalogOwner(ctx, inv);
+    if (osUser !== undefined && isRoot()) prepareCatalogFolder(catalog, osUser);
     const out = await ctx.runner.run({
       title: vscode.l10n.t('Initializing catalog {0}', catalog),
       invocation: initCommand({ binary: binary.path, catalog }),
-      runOptions: runAsFor(inv.args.osUser),
+      runOptions: runAsFor(osUser),
       lock: { catalog, instance: undefined },
     });
     await addToSetting(ctx, catalog);
