@@ -8,7 +8,9 @@ export const LESSON_DATABASE = 'sales';
 
 /** postgresql.conf and pg_hba.conf of the lesson (section 3). */
 export const lessonClusterOptions: Pick<CreateClusterOptions, 'settings' | 'hbaLines'> = {
-  settings: { wal_level: 'replica', max_wal_senders: 2 },
+  // wal_keep_size keeps the segment with the lesson's own changes in pg_wal after the backups'
+  // checkpoints, for the walkthrough's "look inside the WAL" step.
+  settings: { wal_level: 'replica', max_wal_senders: 2, wal_keep_size: '256MB' },
   hbaLines: [
     'local replication all trust',
     'host replication all 127.0.0.1/32 trust',

@@ -2,10 +2,11 @@
 // buttons run that belong to this feature (open the sandbox's config files, open a WAL segment),
 // and `markStep`, through which other features report what happened (e.g. a backup refused for
 // lack of privileges). Where it can, it reads the facts from the sandbox itself.
-import { readdirSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { probackupCandidates } from '../../core/probackup/discovery';
+import { parseWalFileName } from '../../core/waldump/walSegment';
 import { showError } from '../../platform/errors';
 import type { Services } from '../../platform/services';
 import { backupRoleReadiness, catalogProgress, logShowsBackupDenied, readServerLog } from './lessonProgress';
@@ -34,6 +35,24 @@ export function walSegments(dataDir: string): string[] {
     return readdirSync(path.join(dataDir, 'pg_wal')).filter((n) => /^[0-9A-F]{24}$/.test(n)).sort();
   } catch {
     return [];
+  }
+}
+
+/** Whether a segment file's first page is the page its name says (not a recycled file). */
+function isWrittenSegment(file: string, name: string): boolean {
+  try {
+    const fd = openSync(file, 'r');
+    try {
+      const head = Buffer.alloc(40);
+      if (readSync(fd, head, 0, 40, 0) < 40) return false;
+      const segSize = head.readUInt32LE(32);
+      const parsed = parseWalFileName(name, segSize);
+      return parsed !== undefined && head.readBigUInt64LE(8) === parsed.startLsn;
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return false;
   }
 }
 
@@ -115,10 +134,12 @@ export class LessonWalkthrough implements vscode.Disposable {
   async openWal(): Promise<{ ok: boolean; segment?: string; error?: string }> {
     const r = this.state.get();
     if (!r || !sandboxExists(r)) return this.fail(vscode.l10n.t('There is no sandbox cluster yet; create one first ("Create Sandbox Cluster…").'));
-    const names = walSegments(r.dataDir);
-    const last = names[names.length - 1];
-    if (!last) return this.fail(vscode.l10n.t('No WAL segment was found in {0}.', path.join(r.dataDir, 'pg_wal')));
-    const segment = path.join(r.dataDir, 'pg_wal', last);
+    // The oldest written segment: it holds the lesson's data changes (the sandbox keeps it). The
+    // newest name may be a recycled segment, still full of older WAL.
+    const dir = path.join(r.dataDir, 'pg_wal');
+    const first = walSegments(r.dataDir).find((n) => isWrittenSegment(path.join(dir, n), n));
+    if (!first) return this.fail(vscode.l10n.t('No WAL segment was found in {0}.', dir));
+    const segment = path.join(dir, first);
     const viewer = 'pgBackupStudio.waldump.openSegment';
     if (!(await vscode.commands.getCommands(true)).includes(viewer)) {
       return this.fail(vscode.l10n.t('The WAL viewer is not available in this version; the segment is {0}.', segment));
