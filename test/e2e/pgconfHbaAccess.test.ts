@@ -12,6 +12,7 @@ import { loadHbaText } from '../../src/core/pgconf/hbaLoader';
 import { checkHba } from '../../src/core/pgconf/hbaRules';
 import { hostnameIfNeeded } from '../../src/core/pgconf/readiness';
 import { programPath } from '../../src/core/postgres/installations';
+import { runLiveCheck } from '../../src/core/postgres/liveCheck';
 import { run } from '../../src/core/process/runner';
 import { useCluster } from '../support/clusters';
 import { skipBecause } from '../support/skip';
@@ -37,6 +38,8 @@ const CASES: { name: string; hba: string; local?: boolean; notLoaded?: boolean }
   { name: 'a host-name suffix longer than the name', hba: 'host replication backup .localhost trust\n' },
   { name: 'a host name the address does not resolve to', hba: 'host replication backup db.example.invalid trust\n' },
   { name: 'a quoted role name "all" is a name', hba: 'host replication "all" 127.0.0.1/32 trust\n' },
+  { name: 'a group the role is not in', hba: 'host replication +nobody 127.0.0.1/32 trust\n' },
+  { name: 'a rejecting group rule for another network, then an allowing one', hba: 'host replication +backupers 10.0.0.0/8 reject\nhost replication backup 127.0.0.1/32 trust\n' },
   { name: 'local lines do not match TCP', hba: 'local replication all trust\n' },
   { name: 'local lines match the socket', hba: 'local replication all trust\n', local: true },
   { name: 'host lines do not match the socket', hba: 'host replication all all trust\n', local: true },
@@ -95,6 +98,12 @@ describe('replication access rule vs real replication connections (PostgreSQL 15
       }
       const findings = await ours(hba, local);
       assert.equal(findings.length === 0, allowed, `server ${allowed ? 'allows' : 'refuses'}; checker says ${findings[0]?.message ?? 'allowed'}`);
+      // The live check reads the same rules back from pg_hba_file_rules, and must agree too.
+      const c = handle.cluster;
+      const live = await runLiveCheck({ host: '127.0.0.1', port: c.port, user: c.superuser, database: 'postgres' },
+        { role: 'backup', clientAddress: local ? 'local' : '127.0.0.1', resolveHostname: (a) => confirmedClientHostname(a) });
+      const liveRefusal = live.findings.find((f) => f.code === 'live/hba-replication');
+      assert.equal(liveRefusal === undefined, allowed, `server ${allowed ? 'allows' : 'refuses'}; live check says ${liveRefusal?.message ?? 'allowed'}`);
       if (!allowed) {
         const fix = findings[0]?.fix;
         assert.ok(fix);

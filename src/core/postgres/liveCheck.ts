@@ -3,6 +3,14 @@
 // pg_replication_slots and the backup role's privileges, judged by liveCheckRules.ts; and the
 // GRANT script it builds, applied in one transaction. A refused connection, a timeout or a
 // failed login is a LiveCheckError with a kind, never a hang.
+import { fsConfReader } from '../pgconf/confReaders';
+import { loadHba } from '../pgconf/hbaLoader';
+import type { HbaRecord } from '../pgconf/hbaRecord';
+import { parseHbaSet } from '../pgconf/hbaRules';
+import { isLoopback } from '../pgconf/ipAddress';
+import type { IpAddress } from '../pgconf/ipAddress';
+import type { ClientHostname } from '../pgconf/clientHostname';
+import { parseIp } from '../pgconf/ipAddress';
 import type { Client, ClientConfig, QueryResultRow } from 'pg';
 import type * as PgNamespace from 'pg';
 import { buildGrantScript, buildGrantStatements } from './grants';
@@ -33,6 +41,10 @@ export interface LiveCheckOptions {
   /** statement_timeout, and the client's own limit per query (plus 2 s); default 10 s. */
   readonly statementTimeoutMs?: number;
   readonly signal?: AbortSignal;
+  /** Where pg_probackup connects from, for the pg_hba.conf rules: an IP address (default 127.0.0.1) or 'local'. */
+  readonly clientAddress?: string;
+  /** Looks up clientAddress's host name (confirmedClientHostname); called only when a rule names a host. */
+  readonly resolveHostname?: (address: string) => Promise<ClientHostname>;
 }
 
 export interface LiveCheckResult {
@@ -129,6 +141,21 @@ async function close(client: Client): Promise<void> {
 }
 
 /** Runs the check; throws LiveCheckError when the server cannot be reached or a query fails. */
+/**
+ * The records of the server's pg_hba.conf read from disk, when the server runs on this machine
+ * and the file is readable here; undefined otherwise (the rules then come from the view).
+ */
+async function localHbaRecords(host: string, hbaFile: string | null | undefined, major: number): Promise<readonly HbaRecord[] | undefined> {
+  const local = host.startsWith('/') || host === 'localhost' || (parseIp(host) !== undefined && isLoopback(parseIp(host) as IpAddress));
+  if (!local || !hbaFile) return undefined;
+  try {
+    const set = await loadHba(fsConfReader, hbaFile, { major });
+    return set.files.has(hbaFile) ? parseHbaSet(set, major).records : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export async function runLiveCheck(t: LiveTarget, options: LiveCheckOptions = {}): Promise<LiveCheckResult> {
   const client = await open(t, options);
   try {
@@ -175,8 +202,22 @@ async function checkWith(client: Client, t: LiveTarget, options: LiveCheckOption
     'SELECT sourcefile, sourceline, name, setting, error FROM pg_catalog.pg_file_settings WHERE error IS NOT NULL ORDER BY seqno');
   const hbaRules = await maybe<HbaRuleRow>('pg_hba_file_rules',
     serverMajor >= 16
-      ? 'SELECT line_number, file_name, type, database, user_name, auth_method, error FROM pg_catalog.pg_hba_file_rules ORDER BY rule_number NULLS LAST, line_number'
-      : 'SELECT line_number, type, database, user_name, auth_method, error FROM pg_catalog.pg_hba_file_rules ORDER BY line_number');
+      ? 'SELECT line_number, file_name, type, database, user_name, address, netmask, auth_method, error FROM pg_catalog.pg_hba_file_rules ORDER BY rule_number NULLS LAST, line_number'
+      : 'SELECT line_number, type, database, user_name, address, netmask, auth_method, error FROM pg_catalog.pg_hba_file_rules ORDER BY line_number');
+  // The roles the backup role belongs to, for +group rules (hba.c counts membership, not inheritance).
+  let memberOf: string[] = [];
+  try {
+    memberOf = (await q<{ rolname: string }>(
+      "SELECT b.rolname FROM pg_catalog.pg_roles b WHERE b.rolname <> $1 AND pg_catalog.pg_has_role($1, b.oid, 'MEMBER')", [role]))
+      .map((r) => r.rolname);
+  } catch {
+    // The role does not exist (the privilege check says so); no group counts.
+  }
+  const hbaFileRecords = await localHbaRecords(t.host, settings.find((r) => r.name === 'hba_file')?.setting ?? undefined, serverMajor);
+  const clientAddress = options.clientAddress ?? '127.0.0.1';
+  const namesHost = (hbaRules ?? []).some((r) => r.address != null && !['all', 'samehost', 'samenet'].includes(r.address) && parseIp(r.address) === undefined);
+  const clientHostname = namesHost && clientAddress !== 'local' && options.resolveHostname !== undefined
+    ? (await options.resolveHostname(clientAddress)).hostname : undefined;
   const [archiver] = await q<ArchiverRow>(
     'SELECT archived_count, last_archived_wal, last_archived_time, failed_count, last_failed_wal, last_failed_time FROM pg_catalog.pg_stat_archiver');
   const slots = await q<SlotRow>(
@@ -188,10 +229,12 @@ async function checkWith(client: Client, t: LiveTarget, options: LiveCheckOption
     settings, privileges, unreadable,
     ...(fileSettings === undefined ? {} : { fileSettings }),
     ...(hbaRules === undefined ? {} : { hbaRules }),
+    ...(hbaFileRecords === undefined ? {} : { hbaFileRecords }),
     ...(archiver === undefined ? {} : { archiver }),
     slots,
   }, {
-    role, walMode,
+    role, walMode, major: serverMajor, clientAddress, memberOf,
+    ...(clientHostname === undefined ? {} : { clientHostname }),
     ...(options.catalog === undefined ? {} : { catalog: options.catalog }),
     ...(options.instance === undefined ? {} : { instance: options.instance }),
   });

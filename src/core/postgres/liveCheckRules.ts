@@ -4,6 +4,10 @@
 import { archiveCommandProblems } from '../pgconf/archiveCommand';
 import type { Severity } from '../pgconf/findings';
 import { parseBool } from '../pgconf/gucValues';
+import type { HbaLine, HbaToken } from '../pgconf/hbaLoader';
+import { firstMatch } from '../pgconf/hbaMatch';
+import type { AuthMethod, ConnType, HbaAddress, HbaRecord } from '../pgconf/hbaRecord';
+import { parseIp } from '../pgconf/ipAddress';
 import { functionSignature } from './privileges';
 import type { PrivilegeReport } from './privileges';
 
@@ -46,6 +50,10 @@ export interface HbaRuleRow {
   readonly database: readonly string[] | null;
   readonly user_name: readonly string[] | null;
   readonly auth_method: string | null;
+  /** 'all', 'samehost', 'samenet', an IP address or a host name; null for local lines. */
+  readonly address?: string | null;
+  /** The mask of an IP address, e.g. 255.255.255.255. */
+  readonly netmask?: string | null;
   readonly error: string | null;
 }
 
@@ -72,6 +80,14 @@ export type Unreadable = ReadonlyMap<string, string>;
 export interface LiveRuleOptions {
   readonly role: string;
   readonly walMode: 'stream' | 'archive';
+  /** Where pg_probackup connects from: an IP address (default 127.0.0.1) or 'local'. */
+  readonly clientAddress?: string;
+  /** The client address's confirmed host name, for lines that name hosts. */
+  readonly clientHostname?: string;
+  /** Roles the backup role is a member of, for `+group` lines. */
+  readonly memberOf?: readonly string[];
+  /** The server's major, for regular expressions in user names (16+). */
+  readonly major?: number;
   readonly catalog?: string;
   readonly instance?: string;
 }
@@ -80,6 +96,11 @@ export interface LiveRows {
   readonly settings?: readonly SettingRow[];
   readonly fileSettings?: readonly FileSettingRow[];
   readonly hbaRules?: readonly HbaRuleRow[];
+  /**
+   * The hba file's own records, when it could be read here (a local server): they keep the
+   * quotes that pg_hba_file_rules drops ("replication" in quotes is a database name).
+   */
+  readonly hbaFileRecords?: readonly HbaRecord[];
   readonly archiver?: ArchiverRow;
   readonly slots?: readonly SlotRow[];
   readonly privileges: PrivilegeReport;
@@ -111,7 +132,7 @@ export function liveFindings(rows: LiveRows, options: LiveRuleOptions): LiveFind
     if (f.error === null) continue;
     out.push({ severity: 'error', code: 'live/file-settings', message: `the server cannot apply ${f.name === null ? 'a line' : `"${f.name}"`} of its configuration: ${f.error}`, ...at(f), ...(f.name ? { parameter: f.name } : {}) });
   }
-  hbaFindings(rows.hbaRules, rows.settings ?? [], options, out);
+  hbaFindings(rows.hbaRules, rows.settings ?? [], options, out, rows.hbaFileRecords);
   archiverFindings(rows.archiver, out);
   for (const s of rows.slots ?? []) {
     if (s.wal_status === 'lost') {
@@ -171,7 +192,8 @@ function settingFindings(settings: readonly SettingRow[], options: LiveRuleOptio
   }
 }
 
-function hbaFindings(rules: readonly HbaRuleRow[] | undefined, settings: readonly SettingRow[], options: LiveRuleOptions, out: LiveFinding[]): void {
+function hbaFindings(rules: readonly HbaRuleRow[] | undefined, settings: readonly SettingRow[], options: LiveRuleOptions, out: LiveFinding[],
+  fileRecords: readonly HbaRecord[] | undefined): void {
   if (rules === undefined) return;
   const hbaFile = settings.find((s) => s.name === 'hba_file')?.setting ?? undefined;
   for (const r of rules) {
@@ -180,25 +202,69 @@ function hbaFindings(rules: readonly HbaRuleRow[] | undefined, settings: readonl
     out.push({ severity: 'error', code: 'live/hba-error', message: `pg_hba.conf line the server rejects: ${r.error}`, ...(file ? { file } : {}), ...(r.line_number !== null ? { line: Number(r.line_number) } : {}) });
   }
   if (options.walMode !== 'stream') return;
-  // The first rule that can match a replication connection of the role decides.
-  for (const r of rules) {
-    if (r.error !== null || r.type === null) continue;
-    const dbs = r.database ?? [];
-    const users = r.user_name ?? [];
-    if (!dbs.includes('replication')) continue;
-    const userMatch = users.includes('all') || users.includes(options.role) || users.some((u) => u.startsWith('+') || u.startsWith('/'));
-    if (!userMatch) continue;
-    if (r.auth_method === 'reject') {
-      const file = r.file_name ?? hbaFile;
-      out.push({ severity: 'error', code: 'live/hba-replication', message: `pg_hba.conf rejects replication connections of role "${options.role}" before any line allows them`, ...(file ? { file } : {}), ...(r.line_number !== null ? { line: Number(r.line_number) } : {}) });
+  // As the server picks: the first rule the backup client's replication connection meets, for
+  // each way libpq tries (with ssl on, over SSL first, then without). The view drops quotes, so
+  // a quoted "all" or "replication" reads as the keyword here.
+  const records: { row: HbaRuleRow; record: HbaRecord }[] = [];
+  if (fileRecords !== undefined && !rules.some((r) => r.error !== null)) {
+    for (const record of fileRecords) {
+      records.push({ row: { line_number: record.line.line + 1, file_name: record.line.file, type: record.conntype, database: null, user_name: null, auth_method: record.method, error: null }, record });
     }
+  } else {
+    for (const r of rules) {
+      const record = r.error === null ? recordOfRow(r) : undefined;
+      if (record) records.push({ row: r, record });
+    }
+  }
+  const address = options.clientAddress ?? '127.0.0.1';
+  const ssl = parseBool(settings.find((s) => s.name === 'ssl')?.setting ?? 'off') === true;
+  const attempts = address !== 'local' && ssl ? [true, false] : [false];
+  const firsts = attempts.map((attempt) => firstMatch(records.map((x) => x.record), {
+    address, role: options.role, database: 'replication', replication: true, ssl: attempt, major: options.major ?? 17,
+    ...(options.memberOf === undefined ? {} : { memberOf: options.memberOf }),
+    ...(options.clientHostname === undefined ? {} : { hostname: options.clientHostname }),
+  }));
+  if (firsts.some((f) => f !== undefined && f.method !== 'reject')) return;
+  const rejecting = records.find((x) => firsts.includes(x.record))?.row;
+  const from = address === 'local' ? 'over the local socket' : `from ${address}`;
+  if (rejecting !== undefined) {
+    const file = rejecting.file_name ?? hbaFile;
+    out.push({ severity: 'error', code: 'live/hba-replication', message: `pg_hba.conf rejects replication connections of role "${options.role}" ${from} before any line allows them`, ...(file ? { file } : {}), ...(rejecting.line_number !== null ? { line: Number(rejecting.line_number) } : {}) });
     return;
   }
   out.push({
     severity: 'error', code: 'live/hba-replication',
-    message: `no pg_hba.conf line lets role "${options.role}" make a replication connection (the database keyword "all" does not cover replication): STREAM backups will be refused`,
+    message: `no pg_hba.conf line lets role "${options.role}" make a replication connection ${from} (the database keyword "all" does not cover replication): STREAM backups will be refused`,
     ...(hbaFile ? { file: hbaFile } : {}),
   });
+}
+
+const CONN_TYPES: ReadonlySet<string> = new Set(['local', 'host', 'hostssl', 'hostnossl', 'hostgssenc', 'hostnogssenc']);
+const NOWHERE = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
+/** A pg_hba_file_rules row as the record the static checker matches connections against. */
+function recordOfRow(r: HbaRuleRow): HbaRecord | undefined {
+  if (r.type === null || !CONN_TYPES.has(r.type)) return undefined;
+  const line: HbaLine = { file: r.file_name ?? '', line: Math.max(0, Number(r.line_number ?? 1) - 1), range: NOWHERE, raw: '', fields: [] };
+  const token = (text: string): HbaToken => ({ text, quoted: false, file: line.file, range: NOWHERE });
+  let address: HbaAddress | undefined;
+  const a = r.address ?? null;
+  if (r.type !== 'local') {
+    if (a === null) return undefined;
+    if (a === 'all' || a === 'samehost' || a === 'samenet') address = { kind: a, range: NOWHERE };
+    else {
+      const ip = parseIp(a);
+      const mask = r.netmask ? parseIp(r.netmask) : undefined;
+      if (ip !== undefined && mask !== undefined && mask.family === ip.family) address = { kind: 'ip', ip, mask: mask.bytes, cidr: false, range: NOWHERE };
+      else if (ip === undefined) address = { kind: 'hostname', name: a, range: NOWHERE };
+      else return undefined;
+    }
+  }
+  const method = (r.auth_method ?? 'reject') as AuthMethod;
+  return {
+    line, conntype: r.type as ConnType, databases: (r.database ?? []).map(token), roles: (r.user_name ?? []).map(token),
+    ...(address === undefined ? {} : { address }), method, methodToken: token(method), options: [],
+  };
 }
 
 function archiverFindings(a: ArchiverRow | undefined, out: LiveFinding[]): void {

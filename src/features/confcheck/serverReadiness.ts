@@ -1,6 +1,7 @@
 // "Check Server Readiness…", "Open GRANT Script…" and "Apply Missing GRANTs…": the live check
 // of a saved (or given) connection through the core, its report and Problems entries, and the
 // GRANT script for the backup role. Only a command connects, never opening a workspace.
+import { confirmedClientHostname } from '../../core/pgconf/clientHostname';
 import * as vscode from 'vscode';
 import type { ConnectionInfo } from '../../core/postgres/connection';
 import { connectionProblem, describeConnection } from '../../core/postgres/connection';
@@ -95,6 +96,8 @@ export class ServerReadiness {
       role: arg?.role ?? s.backupRole,
       walMode: arg?.walMode ?? s.walMode,
       signal,
+      clientAddress: s.clientAddress,
+      resolveHostname: (address) => confirmedClientHostname(address),
       ...(arg?.major === undefined ? {} : { major: arg.major }),
       ...(s.catalog === undefined ? {} : { catalog: s.catalog }),
       ...(s.instance === undefined ? {} : { instance: s.instance }),

@@ -4,6 +4,7 @@
 import * as assert from 'node:assert/strict';
 import type { HbaRuleRow, LiveRows, SettingRow } from '../../../src/core/postgres/liveCheckRules';
 import { liveFindings } from '../../../src/core/postgres/liveCheckRules';
+import type { LiveRuleOptions } from '../../../src/core/postgres/liveCheckRules';
 import type { PrivilegeReport } from '../../../src/core/postgres/privileges';
 
 const OK_ROLE: PrivilegeReport = { roleExists: true, superuser: false, replication: true, login: true, catalogUsage: true, missing: [], absent: [] };
@@ -13,7 +14,7 @@ function setting(name: string, value: string, extra: Partial<SettingRow> = {}): 
 }
 
 function hbaRule(line: number, database: string[], user: string[], auth = 'scram-sha-256', error: string | null = null): HbaRuleRow {
-  return { line_number: line, type: 'host', database, user_name: user, auth_method: auth, error };
+  return { line_number: line, type: 'host', database, user_name: user, address: 'all', netmask: null, auth_method: auth, error };
 }
 
 function rows(extra: Partial<LiveRows>): LiveRows {
@@ -45,6 +46,21 @@ describe('live check rules', () => {
     assert.ok(codes(rows({ hbaRules: [hbaRule(1, ['replication'], ['all'], 'reject'), hbaRule(2, ['replication'], ['backup_user'])] })).includes('live/hba-replication'));
     // ARCHIVE backups need no replication connection.
     assert.ok(!codes(rows({ hbaRules: [hbaRule(1, ['all'], ['all'])] }), 'archive').includes('live/hba-replication'));
+  });
+
+  it('matches the rules of pg_hba_file_rules as the server does: connection type, address, groups, host names', () => {
+    const rule = (extra: Partial<HbaRuleRow>): HbaRuleRow => ({ ...hbaRule(1, ['replication'], ['backup_user']), ...extra });
+    const refused = (r: HbaRuleRow, options: Partial<LiveRuleOptions> = {}): boolean =>
+      liveFindings(rows({ hbaRules: [r] }), { role: 'backup_user', walMode: 'stream', ...options }).some((f) => f.code === 'live/hba-replication');
+    assert.equal(refused(rule({ address: '127.0.0.1', netmask: '255.255.255.255' })), false);
+    assert.equal(refused(rule({ address: '10.0.0.0', netmask: '255.0.0.0' })), true, 'another network');
+    assert.equal(refused(rule({ type: 'local', address: null })), true, 'a local rule does not match TCP');
+    assert.equal(refused(rule({ type: 'local', address: null }), { clientAddress: 'local' }), false);
+    assert.equal(refused(rule({ user_name: ['+backupers'] })), true, 'not a member');
+    assert.equal(refused(rule({ user_name: ['+backupers'] }), { memberOf: ['backupers'] }), false);
+    assert.equal(refused(rule({ address: 'db1.example.com' })), true, 'no host name for the client');
+    assert.equal(refused(rule({ address: '.example.com' }), { clientHostname: 'db1.example.com' }), false);
+    assert.equal(refused(rule({ type: 'hostssl' })), true, 'ssl is off');
   });
 
   it('reports pg_hba_file_rules errors with their line, in hba_file when the server names no file', () => {
