@@ -59,9 +59,13 @@ export function backupOptionsFrom(p: BackupPlanInput): BackupOptions {
       ...(p.password !== undefined && p.password !== '' ? { password: p.password } : {}),
     }
     : undefined;
-  const compression = c.compressAlgorithm !== undefined && c.compressAlgorithm !== 'none'
-    ? { algorithm: c.compressAlgorithm, ...(c.compressLevel !== undefined ? { level: c.compressLevel } : {}) }
-    : undefined;
+  // "none" is passed, not left out: left out, the instance's configured compression applies.
+  // A level alone is dropped: pg_probackup refuses it without an algorithm.
+  const compression = c.compressAlgorithm === undefined
+    ? undefined
+    : c.compressAlgorithm === 'none'
+      ? { algorithm: c.compressAlgorithm }
+      : { algorithm: c.compressAlgorithm, ...(c.compressLevel !== undefined ? { level: c.compressLevel } : {}) };
   return {
     binary: p.binary,
     catalog: p.catalog,

@@ -5,7 +5,7 @@ import type { Invocation, RunResult } from '../process/runner';
 import type { Backup, InstanceArchive, InstanceBackups, InstanceConfig } from './backup';
 import type { BaseOptions, CompressionOptions, ConnectionOptions, InstanceOptions, LogLevelName, PinOptions, RetentionOptions } from './commandArgs';
 import {
-  catalogArgs, compressionArgs, connectionArgs, instanceArgs, pinArgs, probackupEnv, requireSuccess, retentionArgs,
+  catalogArgs, compressionArgs, connectionArgs, instanceArgs, noteArgs, PARSED_LOG_ARGS, pinArgs, probackupEnv, requireSuccess, retentionArgs,
 } from './commandArgs';
 import { logEvents, parseLog } from './logLines';
 import { ProbackupError } from './probackupError';
@@ -147,7 +147,7 @@ export function setConfigCommand(o: SetConfigOptions): Invocation<void> {
   const args = ['set-config', ...instanceArgs(o)];
   if (o.pgdata !== undefined) args.push('-D', o.pgdata);
   if (o.connection) args.push(...connectionArgs({ ...o.connection, noPasswordPrompt: false }));
-  args.push(...retentionArgs(o.retention), ...compressionArgs(o.compression));
+  args.push(...retentionArgs(o.retention), ...compressionArgs(o.compression, true));
   if (o.archiveTimeout !== undefined) args.push(`--archive-timeout=${o.archiveTimeout}`);
   if (o.restoreCommand !== undefined) args.push(`--restore-command=${o.restoreCommand}`);
   if (o.logLevelConsole !== undefined) args.push(`--log-level-console=${o.logLevelConsole}`);
@@ -176,11 +176,11 @@ export interface SetBackupOutcome {
 
 export function setBackupCommand(o: SetBackupOptions): Invocation<SetBackupOutcome> {
   const pin = pinArgs(o);
-  const note = o.note !== undefined ? [`--note=${o.note}`] : [];
+  const note = noteArgs(o.note);
   if (pin.length === 0 && note.length === 0) throw new RangeError('set-backup needs --ttl, --expire-time or --note');
   return {
     file: o.binary,
-    args: ['set-backup', ...instanceArgs(o), '-i', o.backupId, ...pin, ...note],
+    args: ['set-backup', ...instanceArgs(o), '-i', o.backupId, ...pin, ...note, ...PARSED_LOG_ARGS],
     env: probackupEnv(),
     parse: (r) => parseSetBackup(r, o.backupId),
   };

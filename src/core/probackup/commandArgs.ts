@@ -96,15 +96,55 @@ export function retentionArgs(r: RetentionOptions | undefined): string[] {
   return args;
 }
 
-export function compressionArgs(c: CompressionOptions | undefined): string[] {
+/**
+ * `levelAlone`: only set-config may give a level without an algorithm; every other verb stops
+ * with "Cannot specify compress-level option alone" unless the instance's config names one,
+ * which a builder cannot know.
+ */
+export function compressionArgs(c: CompressionOptions | undefined, levelAlone = false): string[] {
   if (!c) return [];
   const args: string[] = [];
+  if (c.algorithm === undefined && c.level !== undefined && !levelAlone) {
+    throw new RangeError('a compression level needs a compression algorithm (zlib or pglz) with it');
+  }
   if (c.algorithm !== undefined) args.push(`--compress-algorithm=${c.algorithm}`);
   if (c.level !== undefined) {
     if (!Number.isInteger(c.level) || c.level < 0 || c.level > 9) throw new RangeError(`compress level must be 0..9, not ${c.level}`);
     args.push(`--compress-level=${c.level}`);
   }
   return args;
+}
+
+/**
+ * The console log level of every run whose INFO lines we read (the backup ID, validate verdicts,
+ * progress, merge and delete results): `set-config --log-level-console=warning` in the instance's
+ * pg_probackup.conf would hide them, and the command line wins over the file for this run only.
+ * Never given to set-config or add-instance, which would store it in the config.
+ */
+export const PARSED_LOG_ARGS: readonly string[] = ['--log-level-console=info'];
+
+/** pg_probackup's limit (MAX_NOTE_SIZE), in bytes. */
+export const MAX_NOTE_BYTES = 1024;
+
+/**
+ * Why pg_probackup would not keep this note as given, or undefined when it would. It writes the
+ * note as `note = '<text>'` into backup.control without escaping: a ' there makes that file
+ * unreadable, so every later `show` of the catalog fails; it keeps only the text before a line
+ * break. (The note `none`, in any case, removes the note: that is pg_probackup's own way.)
+ */
+export function noteProblem(note: string): string | undefined {
+  if (note.includes("'")) return 'A note cannot contain \' (pg_probackup stores it unescaped, and the catalog could no longer be read). Use ’ or " instead.';
+  if (/[\r\n]/.test(note)) return 'A note must be a single line.';
+  if (new TextEncoder().encode(note).length > MAX_NOTE_BYTES) return `A note can be at most ${MAX_NOTE_BYTES} bytes.`;
+  return undefined;
+}
+
+/** `--note=…`, or a RangeError with noteProblem's text for a note pg_probackup would store wrongly. */
+export function noteArgs(note: string | undefined): string[] {
+  if (note === undefined) return [];
+  const problem = noteProblem(note);
+  if (problem !== undefined) throw new RangeError(problem);
+  return [`--note=${note}`];
 }
 
 export function pinArgs(p: PinOptions | undefined): string[] {

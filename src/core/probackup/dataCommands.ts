@@ -3,7 +3,7 @@
 import type { Invocation, RunResult } from '../process/runner';
 import type { BaseOptions, CompressionOptions, ConnectionOptions, InstanceOptions, PinOptions, RecoveryTarget, RetentionOptions } from './commandArgs';
 import {
-  catalogArgs, compressionArgs, connectionArgs, flag, instanceArgs, pinArgs, probackupEnv, recoveryTargetArgs,
+  catalogArgs, compressionArgs, connectionArgs, flag, instanceArgs, noteArgs, PARSED_LOG_ARGS, pinArgs, probackupEnv, recoveryTargetArgs,
   requireSuccess, retentionArgs, threadArgs,
 } from './commandArgs';
 import { externalDirsArgs } from './catalogCommands';
@@ -56,9 +56,8 @@ export function backupCommand(o: BackupOptions): Invocation<BackupOutcome> {
   if (o.archiveTimeout !== undefined) args.push(`--archive-timeout=${o.archiveTimeout}`);
   args.push(...externalDirsArgs(o.externalDirs));
   args.push(...flag(o.deleteExpired, '--delete-expired'), ...flag(o.mergeExpired, '--merge-expired'), ...flag(o.deleteWal, '--delete-wal'));
-  args.push(...retentionArgs(o.retention), ...pinArgs(o));
-  if (o.note !== undefined) args.push(`--note=${o.note}`);
-  args.push(...connectionArgs(o.connection));
+  args.push(...retentionArgs(o.retention), ...pinArgs(o), ...noteArgs(o.note));
+  args.push(...connectionArgs(o.connection), ...PARSED_LOG_ARGS);
   return { file: o.binary, args, env: probackupEnv(o.connection?.password), parse: parseBackup };
 }
 
@@ -104,8 +103,9 @@ export function validationResults(stderr: string): BackupValidation[] {
   const results = new Map<string, BackupValidation>();
   const set = (v: BackupValidation): void => {
     const prev = results.get(v.backupId);
-    // A corrupt or orphan verdict is never overwritten by a later "valid" of another part.
-    if (prev && prev.result !== 'valid' && v.result === 'valid') return;
+    // A later, milder verdict (the "valid" of another part, a repeated "has parent ... with
+    // status" after "is orphaned because ...") does not hide a worse one.
+    if (prev && SEVERITY[v.result] < SEVERITY[prev.result]) return;
     results.set(v.backupId, v);
   };
   for (const e of logEvents(stderr)) {
@@ -115,6 +115,8 @@ export function validationResults(stderr: string): BackupValidation[] {
   return [...results.values()];
 }
 
+const SEVERITY: Readonly<Record<BackupValidation['result'], number>> = { valid: 0, skipped: 1, orphan: 2, corrupt: 3 };
+
 function validationOf(e: LogEvent): BackupValidation | undefined {
   switch (e.kind) {
     case 'backup-validated':
@@ -122,9 +124,19 @@ function validationOf(e: LogEvent): BackupValidation | undefined {
     case 'backup-valid':
       return { backupId: e.backupId, result: 'valid', reason: undefined };
     case 'backup-skipped':
-      return { backupId: e.backupId, result: 'skipped', reason: `status ${e.status}` };
+      return { backupId: e.backupId, result: 'skipped', reason: `status ${e.status}${e.newStatus !== undefined ? `, now ${e.newStatus}` : ''}` };
     case 'backup-orphaned':
       return { backupId: e.backupId, result: 'orphan', reason: `parent ${e.parentId} is ${e.parentStatus}` };
+    case 'backup-parent-missing':
+      return {
+        backupId: e.backupId,
+        result: e.orphaned ? 'orphan' : 'skipped',
+        reason: e.parentId !== undefined ? `parent ${e.parentId} is missing` : 'it names no parent backup',
+      };
+    case 'backup-parent-invalid':
+      return { backupId: e.backupId, result: 'skipped', reason: `parent ${e.parentId} is ${e.parentStatus}` };
+    case 'backup-not-locked':
+      return { backupId: e.backupId, result: 'skipped', reason: 'locked by another pg_probackup process' };
     default:
       return undefined;
   }
@@ -136,7 +148,7 @@ export function validateCommand(o: ValidateOptions): Invocation<ValidateOutcome>
   if (o.instance !== undefined) args.push(`--instance=${o.instance}`);
   if (o.backupId !== undefined) args.push('-i', o.backupId);
   args.push(...recoveryTargetArgs(o.target), ...threadArgs(o.threads), ...flag(o.progress, '--progress'));
-  args.push(...flag(o.skipBlockValidation, '--skip-block-validation'));
+  args.push(...flag(o.skipBlockValidation, '--skip-block-validation'), ...PARSED_LOG_ARGS);
   return {
     file: o.binary,
     args,
@@ -201,6 +213,7 @@ export function restoreCommand(o: RestoreOptions): Invocation<RestoreOutcome> {
   if (o.waldir !== undefined) args.push(`--waldir=${o.waldir}`);
   for (const db of o.dbInclude ?? []) args.push(`--db-include=${db}`);
   for (const db of o.dbExclude ?? []) args.push(`--db-exclude=${db}`);
+  args.push(...PARSED_LOG_ARGS);
   return {
     file: o.binary,
     args,
@@ -237,29 +250,59 @@ export interface MergeOptions extends InstanceOptions {
   readonly noSync?: boolean;
 }
 
-export interface MergeOutcome {
+/** A FULL backup that a merge rewrote. */
+export interface MergedFull {
+  /** Its ID before the merge: no backup has it any more. */
+  readonly formerId: string;
+  /** Its ID now: that of the newest backup merged into it (the merge target). */
   readonly backupId: string;
-  /** Backups removed by the merge (the merged increments). */
+}
+
+export interface MergeOutcome {
+  /** The backup the merge was asked for (-i). */
+  readonly backupId: string;
+  /** The ID the merged FULL backup has now. */
+  readonly fullBackupId: string;
+  /** IDs no longer in the catalog: the merged increments and the FULL's former ID (never the target's). */
   readonly deleted: readonly string[];
 }
 
 export function mergeCommand(o: MergeOptions): Invocation<MergeOutcome> {
   const args = ['merge', ...instanceArgs(o), '-i', o.backupId, ...threadArgs(o.threads), ...flag(o.progress, '--progress')];
-  args.push(...flag(o.noValidate, '--no-validate'), ...flag(o.noSync, '--no-sync'));
+  args.push(...flag(o.noValidate, '--no-validate'), ...flag(o.noSync, '--no-sync'), ...PARSED_LOG_ARGS);
   return {
     file: o.binary,
     args,
     env: probackupEnv(),
     parse: (r) => {
       requireSuccess(r);
-      const events = logEvents(r.stderr);
-      return { backupId: o.backupId, deleted: deletedIds(events) };
+      const { deleted, merged } = catalogChanges(logEvents(r.stderr));
+      // 2.5.16 prints the rename at the end of every merge; were it missing, an incremental target keeps its ID.
+      return { backupId: o.backupId, fullBackupId: merged[merged.length - 1]?.backupId ?? o.backupId, deleted };
     },
   };
 }
 
-function deletedIds(events: readonly LogEvent[]): string[] {
-  return events.flatMap((e) => (e.kind === 'backup-deleted' ? [e.backupId] : []));
+/**
+ * The IDs a run removed and the FULL backups it merged, read in log order. A merge prints
+ * `Delete: <target>` and then `Rename merged full backup <FULL> to <target>`: the target's ID
+ * lives on as the merged FULL's, and the FULL's own ID is the one that is gone. A `Delete:` after
+ * the rename (a purge by retention after --merge-expired) does remove it.
+ */
+export function catalogChanges(events: readonly LogEvent[]): { deleted: string[]; merged: MergedFull[] } {
+  const gone = new Set<string>();
+  const merged: MergedFull[] = [];
+  for (const e of events) {
+    if (e.kind === 'backup-deleted') {
+      gone.delete(e.backupId); // re-added last: the order is that of the log
+      gone.add(e.backupId);
+    } else if (e.kind === 'merged-full-renamed') {
+      gone.delete(e.toId);
+      gone.add(e.fromId);
+      merged.push({ formerId: e.fromId, backupId: e.toId });
+    }
+  }
+  return { deleted: [...gone], merged };
 }
 
 export interface DeleteOptions extends InstanceOptions {
@@ -282,8 +325,10 @@ export interface DeleteOutcome {
   readonly dryRun: boolean;
   /** The retention evaluation, one per backup, when retention options were used. */
   readonly verdicts: readonly RetentionVerdict[];
-  /** Backups this run deleted (none in a dry run). */
+  /** IDs no longer in the catalog after this run (none in a dry run), a merged FULL's former ID among them. */
   readonly deleted: readonly string[];
+  /** The FULL backups --merge-expired merged, with the ID each has now. */
+  readonly merged: readonly MergedFull[];
 }
 
 export function deleteCommand(o: DeleteOptions): Invocation<DeleteOutcome> {
@@ -300,7 +345,7 @@ export function deleteCommand(o: DeleteOptions): Invocation<DeleteOutcome> {
   if (o.status !== undefined) args.push(`--status=${o.status}`);
   args.push(...flag(o.deleteExpired, '--delete-expired'), ...flag(o.mergeExpired, '--merge-expired'), ...flag(o.deleteWal, '--delete-wal'));
   args.push(...retentionArgs(o.retention), ...flag(o.dryRun, '--dry-run'), ...threadArgs(o.threads), ...flag(o.progress, '--progress'));
-  args.push(...flag(o.noValidate, '--no-validate'), ...flag(o.noSync, '--no-sync'));
+  args.push(...flag(o.noValidate, '--no-validate'), ...flag(o.noSync, '--no-sync'), ...PARSED_LOG_ARGS);
   return {
     file: o.binary,
     args,
@@ -311,7 +356,7 @@ export function deleteCommand(o: DeleteOptions): Invocation<DeleteOutcome> {
       return {
         dryRun: o.dryRun ?? false,
         verdicts: events.flatMap((e) => (e.kind === 'retention-verdict' ? [e.verdict] : [])),
-        deleted: deletedIds(events),
+        ...catalogChanges(events),
       };
     },
   };
@@ -343,7 +388,7 @@ export function checkdbCommand(o: CheckdbOptions): Invocation<CheckdbOutcome> {
   if (o.pgdata !== undefined) args.push('-D', o.pgdata);
   args.push(...flag(o.amcheck, '--amcheck'), ...flag(o.heapallindexed, '--heapallindexed'), ...flag(o.checkunique, '--checkunique'));
   args.push(...flag(o.skipBlockValidation, '--skip-block-validation'), ...threadArgs(o.threads), ...flag(o.progress, '--progress'));
-  args.push(...connectionArgs(o.connection));
+  args.push(...connectionArgs(o.connection), ...PARSED_LOG_ARGS);
   return {
     file: o.binary,
     args,
@@ -388,7 +433,7 @@ export function catchupCommand(o: CatchupOptions): Invocation<CatchupOutcome> {
   args.push(...flag(o.tempSlot, '--temp-slot'), ...flag(o.permSlot, '--perm-slot'), ...threadArgs(o.threads), ...flag(o.progress, '--progress'));
   for (const m of o.tablespaceMapping ?? []) args.push('-T', `${m.from}=${m.to}`);
   for (const p of o.excludePaths ?? []) args.push(`--exclude-path=${p}`);
-  args.push(...flag(o.dryRun, '--dry-run'), ...connectionArgs(o.connection));
+  args.push(...flag(o.dryRun, '--dry-run'), ...connectionArgs(o.connection), ...PARSED_LOG_ARGS);
   return {
     file: o.binary,
     args,

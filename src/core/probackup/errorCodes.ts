@@ -37,9 +37,13 @@ const RULES: readonly Rule[] = [
   { code: 'locked', re: /Could not create lock file "([^"]*)"/, subject: 1 },
   { code: 'ptrack-not-installed', re: /does not support ptrack|Ptrack is disabled|Ptrack extension is too old|no ptrack extension/i },
   { code: 'restore-target-running', re: /Postmaster with pid \d+ is running in destination directory "([^"]*)"/, subject: 1 },
+  { code: 'restore-target-running', re: /^Incremental restore is not allowed: Postmaster is running/ },
+  // The other reasons: a backup_label in lsn mode, a system ID mismatch, an unclear state.
+  { code: 'incremental-restore-refused', re: /^Incremental restore is not allowed: / },
   { code: 'restore-target-not-empty', re: /(?:Restore|Restore tablespace|Remapped tablespace) destination is not empty: "([^"]*)"/, subject: 1 },
   { code: 'restore-target-not-empty', re: /WAL directory location is not empty: "([^"]*)"/, subject: 1 },
   { code: 'restore-target-not-empty', re: /Destination directory contains "backup_label" file/ },
+  { code: 'restore-target-not-empty', re: /External directory is not empty: "([^"]*)"/, subject: 1 },
   { code: 'invalid-recovery-target', re: /You cannot restore backup to a recovery target without WAL archive/ },
   { code: 'invalid-recovery-target', re: /Invalid value (?:for|of) '--recovery-target[\w-]*' option/ },
   { code: 'invalid-recovery-target', re: /(?:Full )?[Bb]ackup satisfying target options is not found/ },
@@ -48,6 +52,10 @@ const RULES: readonly Rule[] = [
   { code: 'wal-segment-missing', re: /WAL segment "?([^"\s]*)"? (?:is absent|could not be (?:archived|streamed))/, subject: 1 },
   { code: 'wal-segment-missing', re: /Not enough WAL records to|could not be (?:archived|streamed) in \d+ seconds|WAL segments are corrupted/ },
   { code: 'backup-corrupt', re: /Backup ([0-9A-Z]+) is corrupt|Backup ([0-9A-Z]+) data files are corrupted/, subject: 1 },
+  // "Restore/Validate of backup X failed." ends a restore or validate whose chain has a missing parent.
+  { code: 'backup-orphan', re: /^Backup ([0-9A-Z]+) is orphan\.?$|^(?:Restore|Validate) of backup ([0-9A-Z]+) failed\.?$/, subject: 1 },
+  // Not "checkdb --amcheck finished with failure. ... Some databases were not amchecked.": that is index corruption.
+  { code: 'amcheck-not-installed', re: /^Some databases were not amchecked\.?$/ },
   { code: 'interrupted', re: /\b[Ii]nterrupted\b|^interrupted$/ },
 ];
 
@@ -71,16 +79,17 @@ export function classifyMessage(message: string): Classified | undefined {
 
 /**
  * Classifies the log of a failed run. Every ERROR entry is tried in order; the first one a rule
- * knows decides. Without one, a validate's `WARNING: Some backups are not valid` gives
- * backups-not-valid, and anything else is 'unknown' with the first ERROR message (or the
- * last line printed).
+ * knows decides, except an "Interrupted during ..." after another ERROR: an ERROR in one thread
+ * stops the others (-j) that way, so it says nothing of its own. Without one, a validate's
+ * `WARNING: Some backups are not valid` gives backups-not-valid, and anything else is 'unknown'
+ * with the first ERROR message (or the last line printed).
  */
 export function classifyLog(stderr: string): Classified {
   const entries = parseLog(stderr);
   const errors = entries.filter((e) => e.level === 'ERROR' || e.level === 'FATAL' || e.level === 'PANIC');
-  for (const e of errors) {
+  for (const [i, e] of errors.entries()) {
     const c = classifyMessage(e.message);
-    if (c) return c;
+    if (c && !(c.code === 'interrupted' && i > 0)) return c;
   }
   if (entries.some((e) => e.level === 'WARNING' && e.message === 'Some backups are not valid')) {
     return { code: 'backups-not-valid', message: 'Some backups are not valid', subject: undefined };
@@ -88,6 +97,10 @@ export function classifyLog(stderr: string): Classified {
   const first = errors[0];
   if (first) return { code: 'unknown', message: first.message, subject: undefined };
   return { code: 'unknown', message: lastMeaningfulLine(entries, stderr), subject: undefined };
+}
+
+function saysInterrupted(stderr: string): boolean {
+  return parseLog(stderr).some((e) => e.level === 'ERROR' && classifyMessage(e.message)?.code === 'interrupted');
 }
 
 function lastMeaningfulLine(entries: readonly LogLine[], stderr: string): string {
@@ -100,7 +113,8 @@ function lastMeaningfulLine(entries: readonly LogLine[], stderr: string): string
 /** The ProbackupError for a run that exited non-zero (or was cancelled). */
 export function errorFromRun(result: RunResult): ProbackupError {
   const c = classifyLog(result.stderr);
-  const code = result.cancelled && (c.code === 'unknown' || c.code === 'interrupted') ? 'interrupted' : c.code;
+  // We stopped it: an "Interrupted" anywhere is ours, whatever a thread printed before it.
+  const code = result.cancelled && (c.code === 'unknown' || c.code === 'interrupted' || saysInterrupted(result.stderr)) ? 'interrupted' : c.code;
   const message = c.message !== '' ? c.message : `pg_probackup exited with code ${result.exitCode}`;
   return new ProbackupError(code, message, {
     exitCode: result.exitCode,

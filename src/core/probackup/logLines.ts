@@ -74,10 +74,18 @@ export type LogEvent =
   | { readonly kind: 'backup-set-error'; readonly backupId: string }
   | { readonly kind: 'backup-validated'; readonly backupId: string; readonly part: 'data files' | 'WAL segments'; readonly valid: boolean }
   | { readonly kind: 'backup-valid'; readonly backupId: string }
-  | { readonly kind: 'backup-skipped'; readonly backupId: string; readonly status: string }
+  /** newStatus: what validate set the status to (a RUNNING backup whose process is gone becomes ERROR). */
+  | { readonly kind: 'backup-skipped'; readonly backupId: string; readonly status: string; readonly newStatus?: string }
   | { readonly kind: 'backup-orphaned'; readonly backupId: string; readonly parentId: string; readonly parentStatus: string }
+  /** orphaned: pg_probackup set it ORPHAN (it was OK or DONE); parentId undefined: the backup names none (printed as 0). */
+  | { readonly kind: 'backup-parent-missing'; readonly backupId: string; readonly parentId: string | undefined; readonly orphaned: boolean }
+  /** Not checked because a parent is not valid; its own status (not OK or DONE) is left as it was. */
+  | { readonly kind: 'backup-parent-invalid'; readonly backupId: string; readonly parentId: string; readonly parentStatus: string }
+  | { readonly kind: 'backup-not-locked'; readonly backupId: string }
   | { readonly kind: 'restore-completed'; readonly backupId: string }
   | { readonly kind: 'merge-completed'; readonly backupId: string }
+  /** The end of a merge: the FULL backup takes the ID of the backup merged into it. */
+  | { readonly kind: 'merged-full-renamed'; readonly fromId: string; readonly toId: string }
   | { readonly kind: 'backup-pinned'; readonly backupId: string; readonly until: Date | undefined }
   | { readonly kind: 'backup-unpinned'; readonly backupId: string }
   | { readonly kind: 'backup-deleted'; readonly backupId: string }
@@ -108,11 +116,26 @@ const RULES: readonly [RegExp, (m: RegExpExecArray) => LogEvent | undefined][] =
   [new RegExp(`^Backup ${ID} is valid\\.?$`), (m) => ({ kind: 'backup-valid', backupId: g(m, 1) })],
   [new RegExp(`^Backup ${ID} has status:? (\\S+?)\\. Skip validation\\.?$`), (m) => ({ kind: 'backup-skipped', backupId: g(m, 1), status: g(m, 2) })],
   [new RegExp(`^Skipping backup ${ID}, because it has non-valid status: (\\S+)$`), (m) => ({ kind: 'backup-skipped', backupId: g(m, 1), status: g(m, 2) })],
+  [new RegExp(`^Backup ${ID} has status (\\S+), change it to (\\S+) and skip validation$`), (m) => ({
+    kind: 'backup-skipped', backupId: g(m, 1), status: g(m, 2), newStatus: g(m, 3),
+  })],
+  [new RegExp(`^Full backup ${ID} has status (\\S+), skip validation$`), (m) => ({ kind: 'backup-skipped', backupId: g(m, 1), status: g(m, 2) })],
   [new RegExp(`^Backup ${ID} is orphaned because his parent ${ID} has status: (\\S+)$`), (m) => ({
     kind: 'backup-orphaned', backupId: g(m, 1), parentId: g(m, 2), parentStatus: g(m, 3),
   })],
+  [new RegExp(`^Backup ${ID} is orphaned because his parent ${ID} is missing$`), (m) => ({
+    kind: 'backup-parent-missing', backupId: g(m, 1), parentId: parentIdOf(g(m, 2)), orphaned: true,
+  })],
+  [new RegExp(`^Backup ${ID} has missing parent ${ID}$`), (m) => ({
+    kind: 'backup-parent-missing', backupId: g(m, 1), parentId: parentIdOf(g(m, 2)), orphaned: false,
+  })],
+  [new RegExp(`^Backup ${ID} has parent ${ID} with status: (\\S+)$`), (m) => ({
+    kind: 'backup-parent-invalid', backupId: g(m, 1), parentId: g(m, 2), parentStatus: g(m, 3),
+  })],
+  [new RegExp(`^Cannot lock backup ${ID} directory, skip validation$`), (m) => ({ kind: 'backup-not-locked', backupId: g(m, 1) })],
   [new RegExp(`^Restore of backup ${ID} completed\\.?$`), (m) => ({ kind: 'restore-completed', backupId: g(m, 1) })],
   [new RegExp(`^Merge of backup ${ID} completed$`), (m) => ({ kind: 'merge-completed', backupId: g(m, 1) })],
+  [new RegExp(`^Rename merged full backup ${ID} to ${ID}$`), (m) => ({ kind: 'merged-full-renamed', fromId: g(m, 1), toId: g(m, 2) })],
   [new RegExp(`^Backup ${ID} is pinned until '([^']*)'$`), (m) => ({ kind: 'backup-pinned', backupId: g(m, 1), until: parseProbackupTime(g(m, 2)) })],
   [new RegExp(`^Backup ${ID} is unpinned$`), (m) => ({ kind: 'backup-unpinned', backupId: g(m, 1) })],
   [new RegExp(`^Delete: ${ID} `), (m) => ({ kind: 'backup-deleted', backupId: g(m, 1) })],
@@ -137,6 +160,11 @@ const RULES: readonly [RegExp, (m: RegExpExecArray) => LogEvent | undefined][] =
 
 function g(m: RegExpExecArray, i: number): string {
   return m[i] ?? '';
+}
+
+/** pg_probackup prints a parent ID of 0 for a backup that failed before it chose a parent. */
+function parentIdOf(id: string): string | undefined {
+  return id === '0' ? undefined : id;
 }
 
 export function logEvent(line: LogLine): LogEvent | undefined {

@@ -1,6 +1,7 @@
 // The backup wizard: mode, STREAM/ARCHIVE, compression, threads, note, TTL and connection,
 // starting from the choices last made for the instance. Each step can be skipped by giving the
 // value in the argument object.
+import { noteProblem } from '../../core/probackup/commandArgs';
 import * as vscode from 'vscode';
 import type { CompressAlgorithm } from '../../core/probackup/commandArgs';
 import type { BackupModeArg } from '../../core/probackup/dataCommands';
@@ -75,7 +76,10 @@ export async function askBackupChoices(args: BackupArgs, last: BackupChoices | u
     title: vscode.l10n.t('Parallel threads (4/6)'), value: String(base.threads ?? 1), ignoreFocusOut: true,
     validateInput: (v) => (/^[1-9]\d{0,2}$/.test(v.trim()) ? undefined : vscode.l10n.t('A whole number from 1')),
   }));
-  const note = need(await vscode.window.showInputBox({ title: vscode.l10n.t('Note (5/6, optional)'), ignoreFocusOut: true, prompt: vscode.l10n.t('Kept with the backup, shown in the tree.') }));
+  const note = need(await vscode.window.showInputBox({
+    title: vscode.l10n.t('Note (5/6, optional)'), ignoreFocusOut: true, prompt: vscode.l10n.t('Kept with the backup, shown in the tree.'),
+    validateInput: (v) => (v.trim() === '' ? undefined : noteProblem(v.trim())),
+  }));
   const ttl = need(await vscode.window.showInputBox({
     title: vscode.l10n.t('Pin for (6/6, optional)'), ignoreFocusOut: true, prompt: vscode.l10n.t('Keep the backup from retention for this long, e.g. 7d or 12h. Empty: not pinned.'),
     validateInput: (v) => (v.trim() === '' || /^\d+\s*(ms|s|min|h|d)?$/.test(v.trim()) ? undefined : vscode.l10n.t('A number with an optional unit: s, min, h, d')),
@@ -83,7 +87,8 @@ export async function askBackupChoices(args: BackupArgs, last: BackupChoices | u
   return {
     mode,
     stream: wal.stream,
-    ...(compress.alg !== 'none' ? { compressAlgorithm: compress.alg } : {}),
+    // 'none' too: without it the instance's configured compression would apply.
+    compressAlgorithm: compress.alg,
     ...(compress.level !== undefined ? { compressLevel: compress.level } : {}),
     threads: Number(threadsText.trim()),
     ...(note.trim() !== '' ? { note: note.trim() } : {}),

@@ -22,7 +22,7 @@ describe('backup wizard choices → backup command line', () => {
     const { args, env } = argvOf({ mode: 'FULL', stream: true, server: { host: '127.0.0.1', port: 14811, user: 'backup_user', database: 'postgres' } });
     assert.deepEqual(args, [
       'backup', '-B', '/srv/backups', '--instance=main', '-b', 'FULL', '--stream', '--progress',
-      '--pghost=127.0.0.1', '--pgport=14811', '--pguser=backup_user', '--pgdatabase=postgres', '--no-password',
+      '--pghost=127.0.0.1', '--pgport=14811', '--pguser=backup_user', '--pgdatabase=postgres', '--no-password', '--log-level-console=info',
     ]);
     assert.equal(env?.['PGPASSWORD'], undefined);
   });
@@ -35,21 +35,24 @@ describe('backup wizard choices → backup command line', () => {
     assert.deepEqual(args, [
       'backup', '-B', '/srv/backups', '--instance=main', '-b', 'DELTA', '-j', '4', '--progress',
       '--compress-algorithm=zlib', '--compress-level=3', '--ttl=7d', '--note=before upgrade',
-      '--pgport=5433', '--pguser=backup_user', '--no-password',
+      '--pgport=5433', '--pguser=backup_user', '--no-password', '--log-level-console=info',
     ]);
     assert.equal(env?.['PGPASSWORD'], 'pw-1');
     assert.ok(!args.some((a) => a.includes('pw-1')));
   });
 
-  it('leaves out defaults: no compression for "none", one thread, empty note, empty ttl, empty password', () => {
+  it('leaves out defaults: one thread, empty note, empty ttl, empty password; "none" is said, without its level', () => {
     const { args, env } = argvOf({ mode: 'PAGE', stream: true, compressAlgorithm: 'none', compressLevel: 5, threads: 1, note: '', ttl: '', server: {} }, '');
-    assert.deepEqual(args, ['backup', '-B', '/srv/backups', '--instance=main', '-b', 'PAGE', '--stream', '--progress', '--no-password']);
+    assert.deepEqual(args, [
+      'backup', '-B', '/srv/backups', '--instance=main', '-b', 'PAGE', '--stream', '--progress', '--compress-algorithm=none', '--no-password',
+      '--log-level-console=info',
+    ]);
     assert.equal(env?.['PGPASSWORD'], undefined);
   });
 
   it('without a server target still never waits for a password prompt', () => {
     assert.deepEqual(argvOf({ mode: 'PTRACK', stream: true }).args,
-      ['backup', '-B', '/srv/backups', '--instance=main', '-b', 'PTRACK', '--stream', '--progress', '--no-password']);
+      ['backup', '-B', '/srv/backups', '--instance=main', '-b', 'PTRACK', '--stream', '--progress', '--no-password', '--log-level-console=info']);
   });
 
   it('uses only options pg_probackup help backup lists', () => {

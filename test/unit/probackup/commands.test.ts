@@ -45,7 +45,7 @@ describe('pg_probackup command builders', () => {
     });
     assert.deepEqual(inv.args, [
       'backup', '-B', '/srv/cat', '--instance=main', '-b', 'FULL', '--stream', '-j', '4', '--progress',
-      '--pghost=127.0.0.1', '--pgport=15432', '--pguser=backup_user', '--pgdatabase=postgres', '--no-password',
+      '--pghost=127.0.0.1', '--pgport=15432', '--pguser=backup_user', '--pgdatabase=postgres', '--no-password', '--log-level-console=info',
     ]);
     assert.equal(inv.env?.['PGPASSWORD'], 'pa ss');
     assert.ok(!inv.args.some((a) => a.includes('pa ss')), 'the password is never in argv');
@@ -61,7 +61,7 @@ describe('pg_probackup command builders', () => {
       'backup', '-B', '/srv/cat', '--instance=main', '-b', 'DELTA', '--stream', '--no-validate',
       '--compress-algorithm=zlib', '--compress-level=6', '--delete-expired', '--delete-wal',
       '--retention-redundancy=2', '--retention-window=7', '--ttl=7d', '--expire-time=2026-12-24 18:20:23+00',
-      '--note=before upgrade', '--no-password',
+      '--note=before upgrade', '--no-password', '--log-level-console=info',
     ]);
     assert.equal(inv.env?.['PGPASSWORD'], undefined);
     assert.throws(() => backupCommand({ ...I, mode: 'FULL', compression: { level: 12 } }), RangeError);
@@ -83,8 +83,10 @@ describe('pg_probackup command builders', () => {
       'set-config', '-B', '/srv/cat', '--instance=main', '--pghost=/tmp', '--pgport=5433', '--pguser=bk',
       '--retention-redundancy=1', '--wal-depth=2', '--compress-algorithm=pglz',
     ]);
-    assert.deepEqual(setBackupCommand({ ...I, backupId: 'TP0QXY', ttl: 0 }).args, ['set-backup', '-B', '/srv/cat', '--instance=main', '-i', 'TP0QXY', '--ttl=0']);
-    assert.deepEqual(setBackupCommand({ ...I, backupId: 'TP0QXY', note: 'keep' }).args.slice(-1), ['--note=keep']);
+    assert.deepEqual(setBackupCommand({ ...I, backupId: 'TP0QXY', ttl: 0 }).args, [
+      'set-backup', '-B', '/srv/cat', '--instance=main', '-i', 'TP0QXY', '--ttl=0', '--log-level-console=info',
+    ]);
+    assert.deepEqual(setBackupCommand({ ...I, backupId: 'TP0QXY', note: 'keep' }).args.slice(-2), ['--note=keep', '--log-level-console=info']);
     assert.throws(() => setBackupCommand({ ...I, backupId: 'TP0QXY' }), RangeError);
     assert.throws(() => setBackupCommand({ ...I, backupId: 'TP0QXY', ttl: '3 weeks' }), RangeError);
   });
@@ -96,39 +98,43 @@ describe('pg_probackup command builders', () => {
     }).args, [
       'restore', '-B', '/srv/cat', '--instance=main', '-D', '/srv/restore', '-i', 'TP0QY9',
       '--recovery-target-time=2026-11-24 18:20:34+00', '--recovery-target-inclusive=false', '--recovery-target-action=promote',
-      '-I', 'checksum', '--force', '-j', '2', '--progress',
+      '-I', 'checksum', '--force', '-j', '2', '--progress', '--log-level-console=info',
     ]);
-    assert.deepEqual(restoreCommand({ ...I, target: { xid: 6351 } }).args.slice(4), ['--recovery-target-xid=6351']);
-    assert.deepEqual(restoreCommand({ ...I, target: { lsn: '0/D000168' }, noValidate: true }).args.slice(4), ['--recovery-target-lsn=0/D000168', '--no-validate']);
+    assert.deepEqual(restoreCommand({ ...I, target: { xid: 6351 } }).args.slice(4), ['--recovery-target-xid=6351', '--log-level-console=info']);
+    assert.deepEqual(restoreCommand({ ...I, target: { lsn: '0/D000168' }, noValidate: true }).args.slice(4), [
+      '--recovery-target-lsn=0/D000168', '--no-validate', '--log-level-console=info',
+    ]);
     assert.throws(() => restoreCommand({ ...I, target: { xid: 1, lsn: '0/1' } }), RangeError);
     assert.throws(() => restoreCommand({ ...I, target: { lsn: 'yesterday' } }), RangeError);
   });
 
   it('builds validate, merge, delete, checkdb, catchup', () => {
-    assert.deepEqual(validateCommand(I).args, ['validate', '-B', '/srv/cat', '--instance=main']);
+    assert.deepEqual(validateCommand(I).args, ['validate', '-B', '/srv/cat', '--instance=main', '--log-level-console=info']);
     assert.deepEqual(validateCommand({ ...I, backupId: 'TP0Y5K', target: { time: new Date('2026-11-24T21:00:00Z') } }).args, [
-      'validate', '-B', '/srv/cat', '--instance=main', '-i', 'TP0Y5K', '--recovery-target-time=2026-11-24 21:00:00+00',
+      'validate', '-B', '/srv/cat', '--instance=main', '-i', 'TP0Y5K', '--recovery-target-time=2026-11-24 21:00:00+00', '--log-level-console=info',
     ]);
-    assert.deepEqual(mergeCommand({ ...I, backupId: 'TP0Y57', progress: true }).args, ['merge', '-B', '/srv/cat', '--instance=main', '-i', 'TP0Y57', '--progress']);
+    assert.deepEqual(mergeCommand({ ...I, backupId: 'TP0Y57', progress: true }).args, [
+      'merge', '-B', '/srv/cat', '--instance=main', '-i', 'TP0Y57', '--progress', '--log-level-console=info',
+    ]);
     assert.deepEqual(deleteCommand({ ...I, deleteExpired: true, retention: { redundancy: 1 }, dryRun: true }).args, [
-      'delete', '-B', '/srv/cat', '--instance=main', '--delete-expired', '--retention-redundancy=1', '--dry-run',
+      'delete', '-B', '/srv/cat', '--instance=main', '--delete-expired', '--retention-redundancy=1', '--dry-run', '--log-level-console=info',
     ]);
-    assert.deepEqual(deleteCommand({ ...I, mergeExpired: true, deleteWal: true }).args.slice(4), ['--merge-expired', '--delete-wal']);
-    assert.deepEqual(deleteCommand({ ...I, backupId: 'TP0QY8' }).args.slice(4), ['-i', 'TP0QY8']);
-    assert.deepEqual(deleteCommand({ ...I, status: 'ERROR' }).args.slice(4), ['--status=ERROR']);
+    assert.deepEqual(deleteCommand({ ...I, mergeExpired: true, deleteWal: true }).args.slice(4), ['--merge-expired', '--delete-wal', '--log-level-console=info']);
+    assert.deepEqual(deleteCommand({ ...I, backupId: 'TP0QY8' }).args.slice(4), ['-i', 'TP0QY8', '--log-level-console=info']);
+    assert.deepEqual(deleteCommand({ ...I, status: 'ERROR' }).args.slice(4), ['--status=ERROR', '--log-level-console=info']);
     assert.throws(() => deleteCommand(I), RangeError);
     assert.throws(() => deleteCommand({ ...I, backupId: 'X', status: 'ERROR' }), RangeError);
     assert.throws(() => deleteCommand({ ...I, backupId: 'X', deleteExpired: true }), RangeError);
     assert.deepEqual(checkdbCommand({ ...I, amcheck: true, heapallindexed: true, connection: { port: 5433 } }).args, [
-      'checkdb', '-B', '/srv/cat', '--instance=main', '--amcheck', '--heapallindexed', '--pgport=5433', '--no-password',
+      'checkdb', '-B', '/srv/cat', '--instance=main', '--amcheck', '--heapallindexed', '--pgport=5433', '--no-password', '--log-level-console=info',
     ]);
-    assert.deepEqual(checkdbCommand({ binary: B.binary, pgdata: '/srv/data' }).args, ['checkdb', '-D', '/srv/data', '--no-password']);
+    assert.deepEqual(checkdbCommand({ binary: B.binary, pgdata: '/srv/data' }).args, ['checkdb', '-D', '/srv/data', '--no-password', '--log-level-console=info']);
     assert.deepEqual(catchupCommand({
       binary: B.binary, mode: 'FULL', sourcePgdata: '/srv/src', destinationPgdata: '/srv/dst', stream: true, threads: 2,
       connection: { host: '127.0.0.1', user: 'postgres', password: 'x' },
     }).args, [
       'catchup', '-b', 'FULL', '--source-pgdata=/srv/src', '--destination-pgdata=/srv/dst', '--stream', '-j', '2',
-      '--pghost=127.0.0.1', '--pguser=postgres', '--no-password',
+      '--pghost=127.0.0.1', '--pguser=postgres', '--no-password', '--log-level-console=info',
     ]);
   });
 
@@ -211,14 +217,16 @@ describe('pg_probackup command results', () => {
     assert.equal(corrupt.code, 'backup-corrupt');
     const ok: RunResult = { ...recordedRun('archive-mode/validate_all.txt'), exitCode: 0 };
     const res = validateCommand(I).parse(ok).backups;
-    assert.deepEqual(res.map((r) => [r.backupId, r.result]), [['TP0QY9', 'valid'], ['TP0QY6', 'valid'], ['TP0QXY', 'valid']]);
+    // TP0QY8 (an ERROR PTRACK backup that never chose a parent) is why the run says "not valid".
+    assert.deepEqual(res.map((r) => [r.backupId, r.result]), [['TP0QY9', 'valid'], ['TP0QY8', 'skipped'], ['TP0QY6', 'valid'], ['TP0QXY', 'valid']]);
   });
 
   it('reads restore, merge, delete and set-backup results', () => {
     assert.deepEqual(restoreCommand(I).parse(recordedRun('archive-mode/restore.txt')), { backupId: 'TP0QY9' });
     assert.equal(thrown(() => restoreCommand(I).parse(recordedRun('scram-signals-retention/err_restore_nonempty.txt'))).code, 'restore-target-not-empty');
+    // "Delete: TP0Y57" then "Rename merged full backup TP0Y4B to TP0Y57": the FULL's old ID is the one gone.
     assert.deepEqual(mergeCommand({ ...I, backupId: 'TP0Y57' }).parse(recordedRun('scram-signals-retention/merge.txt')), {
-      backupId: 'TP0Y57', deleted: ['TP0Y4O', 'TP0Y4T', 'TP0Y57'],
+      backupId: 'TP0Y57', fullBackupId: 'TP0Y57', deleted: ['TP0Y4O', 'TP0Y4T', 'TP0Y4B'],
     });
     const dry = deleteCommand({ ...I, deleteExpired: true, dryRun: true }).parse(recordedRun('archive-mode/delete_dry.txt'));
     assert.equal(dry.dryRun, true);

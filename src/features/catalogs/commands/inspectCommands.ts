@@ -1,5 +1,6 @@
 // Reading and annotating: a backup's report, the instance's configuration (show / set), pin and
 // note a backup (set-backup), and copy the command line of a backup.
+import { noteProblem } from '../../../core/probackup/commandArgs';
 import * as vscode from 'vscode';
 import { setBackupCommand, setConfigCommand, showBackupCommand, showConfigCommand } from '../../../core/probackup/catalogCommands';
 import type { SetConfigOptions } from '../../../core/probackup/catalogCommands';
@@ -115,7 +116,10 @@ export function setBackup(ctx: CatalogContext) {
       if (!what) throw new Stop('cancelled', '');
       if (what === unpin) ttl = 0;
       else {
-        const v = await vscode.window.showInputBox({ title: what, ignoreFocusOut: true, prompt: what === pin ? '7d, 12h, 30min' : what === until ? '2027-01-31 00:00:00+00' : '' });
+        const v = await vscode.window.showInputBox({
+          title: what, ignoreFocusOut: true, prompt: what === pin ? '7d, 12h, 30min' : what === until ? '2027-01-31 00:00:00+00' : '',
+          ...(what === setNote ? { validateInput: (x: string) => noteProblem(x) } : {}),
+        });
         if (v === undefined) throw new Stop('cancelled', '');
         if (what === pin) ttl = v.trim();
         else if (what === until) expireTime = v.trim().replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00');
@@ -156,7 +160,8 @@ export function copyCommandLine(ctx: CatalogContext) {
         : backupCommand({
           binary, catalog, instance, mode: (['FULL', 'PAGE', 'DELTA', 'PTRACK'].includes(b.mode) ? b.mode : 'FULL') as BackupModeArg,
           stream: b.walMode === 'STREAM',
-          ...(b.compressAlg && b.compressAlg !== 'none' ? { compression: { algorithm: b.compressAlg as CompressAlgorithm, ...(b.compressLevel !== undefined ? { level: b.compressLevel } : {}) } } : {}),
+          ...(b.compressAlg === 'none' ? { compression: { algorithm: 'none' as CompressAlgorithm } }
+            : b.compressAlg ? { compression: { algorithm: b.compressAlg as CompressAlgorithm, ...(b.compressLevel !== undefined ? { level: b.compressLevel } : {}) } } : {}),
           connection: {
             ...(conninfo.get('host') ? { host: conninfo.get('host')! } : {}),
             ...(Number.isInteger(port) && port > 0 ? { port } : {}),

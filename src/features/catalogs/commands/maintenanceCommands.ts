@@ -81,7 +81,7 @@ export function deleteExpired(ctx: CatalogContext) {
     }
     const out = await ctx.runner.run({ title: vscode.l10n.t('Deleting expired backups of {0}', instance), invocation: deleteCommand(opts), lock: { catalog, instance }, runOptions: runAsFor(inv.args.osUser) });
     ctx.tree.refresh(catalog);
-    return { ok: true as const, preview: expired, deleted: out.deleted, verdicts: dry.verdicts };
+    return { ok: true as const, preview: expired, deleted: out.deleted, merged: out.merged, verdicts: dry.verdicts };
   });
 }
 
@@ -104,7 +104,7 @@ export function merge(ctx: CatalogContext) {
         runOptions: runAsFor(inv.args.osUser),
         ...(inv.args.signal ? { signal: inv.args.signal } : {}),
       });
-      return { ok: true as const, backupId: out.backupId, deleted: out.deleted };
+      return { ok: true as const, backupId: out.backupId, deleted: out.deleted, ...(out.fullBackupId === undefined ? {} : { fullBackupId: out.fullBackupId }) };
     } finally {
       ctx.tree.refresh(catalog);
     }
