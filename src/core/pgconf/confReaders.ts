@@ -1,6 +1,6 @@
 // ConfReader implementations: the file system, and an overlay that serves open editor
 // buffers (unsaved text) before falling back to another reader.
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { ConfReader, DirEntry } from './findings';
 
@@ -21,7 +21,13 @@ export const fsConfReader: ConfReader = {
   async readDir(dir: string): Promise<readonly DirEntry[] | undefined> {
     try {
       const entries = await readdir(dir, { withFileTypes: true });
-      return entries.map((e) => ({ name: e.name, isDirectory: e.isDirectory() }));
+      // include_dir stats each entry (following symlinks) and skips directories: a symlink to a
+      // directory is skipped, one to a file is read. A dangling one counts as a file, whose
+      // reading then fails (the server fails on it too: "could not stat file").
+      return Promise.all(entries.map(async (e) => ({
+        name: e.name,
+        isDirectory: e.isSymbolicLink() ? await stat(path.join(dir, e.name)).then((st) => st.isDirectory(), () => false) : e.isDirectory(),
+      })));
     } catch (e) {
       if (isMissing(e)) return undefined;
       throw e;

@@ -102,9 +102,21 @@ export function checkConf(tree: ConfTree, options: ConfRuleOptions): Finding[] {
   const command = value('archive_command');
   const library = facts.params.has('archive_library') ? value('archive_library') : '';
   if (command !== '' && library !== '') {
-    report('archive_library', 'error', 'pgconf/archive-library-conflict',
-      'archive_command and archive_library are both set: the server refuses to archive with both (set archive_library to \'\' to use pg_probackup archive-push)',
-      setFix('archive_library', "''", "Set archive_library = ''"));
+    const fix = setFix('archive_library', "''", "Set archive_library = ''");
+    if (options.major >= 16) {
+      // pgarch.c (16+) checks this when the archiver starts or reloads, and the archiver exits.
+      const serverSays = options.major >= 17 ? 'both "archive_command" and "archive_library" set' : 'both archive_command and archive_library set';
+      report('archive_library', 'error', 'pgconf/archive-library-conflict',
+        `archive_command and archive_library are both set: the server refuses to archive with both (its archiver fails with "${serverSays}", so no WAL is archived); set archive_library to '' to use pg_probackup archive-push`,
+        fix);
+    } else {
+      // PostgreSQL 15 archives through the library and ignores archive_command without a word.
+      report('archive_library', options.walMode === 'archive' ? 'error' : 'warning', 'pgconf/archive-library-conflict',
+        `archive_command and archive_library are both set: PostgreSQL ${options.major} archives WAL through archive_library and ignores archive_command` +
+        `${options.walMode === 'archive' ? ', so pg_probackup archive-push never runs and ARCHIVE backups wait for WAL that never reaches the catalog' : ''}` +
+        "; set archive_library to '' to archive with archive_command",
+        fix);
+    }
   }
   if (options.walMode === 'archive' || archiving) {
     const canFix = options.probackupPath !== undefined && options.catalog !== undefined && options.instance !== undefined;
@@ -183,8 +195,8 @@ function checkNamesAndValues(tree: ConfTree, facts: ParamFacts, out: Finding[]):
     if (fact === undefined) {
       if (lower.includes('.')) continue; // placeholder of an extension
       if (HIDDEN_INTERNAL.has(lower)) {
-        out.push(finding(s.file, tokenRange(s.nameToken), s.applied ? 'error' : 'warning', 'pgconf/internal-parameter',
-          `parameter "${s.name}" cannot be changed: the server sets it itself, and a configuration file that sets it stops the server from starting`));
+        out.push(finding(s.file, tokenRange(s.nameToken), s.ignored ? 'warning' : 'error', 'pgconf/internal-parameter',
+          `parameter "${s.name}" cannot be changed: the server sets it itself, and a configuration file that sets it stops the server from starting${overriddenNote(s)}`));
         continue;
       }
       const guess = didYouMean(s.name, names);
@@ -193,10 +205,12 @@ function checkNamesAndValues(tree: ConfTree, facts: ParamFacts, out: Finding[]):
         guess === undefined ? undefined : { title: `Change to ${guess}`, edits: [replaceToken(s.file, s.nameToken, guess)] }));
       continue;
     }
-    // The server checks only the line in force: an overridden bad line does not stop it.
-    const overridden = s.applied ? '' : ' (a later line overrides it, so the server ignores this one)';
+    // The server skips a line only when a later one spells the name the same: such a bad line
+    // does not stop it, but one overridden by another spelling is still applied, and fails.
+    const overridden = overriddenNote(s);
+    const severity: Severity = s.ignored ? 'warning' : 'error';
     if (fact.context === 'internal') {
-      out.push(finding(s.file, tokenRange(s.nameToken), s.applied ? 'error' : 'warning', 'pgconf/internal-parameter',
+      out.push(finding(s.file, tokenRange(s.nameToken), severity, 'pgconf/internal-parameter',
         `parameter "${s.name}" cannot be changed: it is a preset option that only reports how the server was built, initialized or is running, and a configuration file that sets it stops the server from starting${overridden}${note}`,
         { title: `Comment out the ${s.name} line`, edits: [{ file: s.file, range: range(s.nameToken.line, 0, s.nameToken.line, 0), newText: '# ' }] }));
       continue;
@@ -204,8 +218,18 @@ function checkNamesAndValues(tree: ConfTree, facts: ParamFacts, out: Finding[]):
     const problem = checkValue(fact, s.value);
     if (problem === undefined) continue;
     const r = tokenRange(s.valueToken);
-    out.push(finding(s.file, r, s.applied ? 'error' : 'warning', `pgconf/invalid-value`, describe(fact, s.value, problem) + overridden + note, enumFix(fact, s, problem)));
+    out.push(finding(s.file, r, severity, `pgconf/invalid-value`, describe(fact, s.value, problem) + overridden + note, enumFix(fact, s, problem)));
   }
+}
+
+/** What a later line setting the same parameter means for this one. */
+function overriddenNote(s: AppliedSetting): string {
+  if (s.ignored) return ' (a later line overrides it, so the server ignores this one)';
+  if (!s.applied) {
+    return ' (a later line sets it too, but spells the name differently, so the server still applies this line first and fails on it: ' +
+      'it skips an earlier line only when a later one spells the name exactly the same)';
+  }
+  return '';
 }
 
 function describe(fact: ParamFact, v: string, p: NonNullable<ReturnType<typeof checkValue>>): string {

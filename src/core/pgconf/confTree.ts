@@ -2,8 +2,11 @@
 // each include is read where it stands; include_dir reads the directory's files whose names
 // end in `.conf` and do not start with `.` (directories skipped), in byte order of name;
 // relative paths are relative to the including file's directory; nesting deeper than 10
-// fails; postgresql.auto.conf (in the data directory) is read last, if it exists. Later
-// settings of a name (compared case-insensitively) override earlier ones.
+// fails, and so does a file that includes itself directly ("configuration file recursion");
+// postgresql.auto.conf (in the data directory) is read last, if it exists. Later settings of
+// a name (compared case-insensitively) override earlier ones, but the server skips an earlier
+// line only when a later one spells the name byte for byte the same: it still applies (and
+// checks) the others in turn.
 import * as path from 'node:path';
 import type { ConfSetting, ConfStatement, ParsedConfFile } from './confParser';
 import { parseConfText } from './confParser';
@@ -15,14 +18,23 @@ export const CONF_FILE_MAX_DEPTH = 10;
 export const AUTO_CONF_FILENAME = 'postgresql.auto.conf';
 
 export interface AppliedSetting extends ConfSetting {
-  /** False when a later line sets the same parameter. */
+  /** False when a later line sets the same parameter (names compared without case). */
   readonly applied: boolean;
+  /**
+   * True when the server skips the line: a later line spells the name byte for byte the same
+   * (ProcessConfigFileInternal marks earlier duplicates of a parameter it has with strcmp). An
+   * overridden line that is not ignored is still applied before the later one, and a bad value
+   * there still fails.
+   */
+  readonly ignored: boolean;
   /** Position in the order the server reads the lines. */
   readonly seq: number;
 }
 
 export interface ConfTree {
   readonly mainFile: string;
+  /** Where postgresql.auto.conf was looked for (see LoadConfOptions.dataDirectory). */
+  readonly dataDirectory: string;
   /** Every file read, by absolute path. */
   readonly files: ReadonlyMap<string, ParsedConfFile>;
   /** All settings in reading order, each marked applied or overridden. */
@@ -33,7 +45,10 @@ export interface ConfTree {
 }
 
 export interface LoadConfOptions {
-  /** Where postgresql.auto.conf lives; defaults to the main file's directory. */
+  /**
+   * Where postgresql.auto.conf lives. Default: the absolute data_directory the files set,
+   * else the main file's directory (see dataDirectorySetting).
+   */
   readonly dataDirectory?: string;
   /** Read postgresql.auto.conf (default true). */
   readonly readAutoConf?: boolean;
@@ -69,8 +84,16 @@ export async function loadConfTree(reader: ConfReader, mainFile: string, options
     try {
       return await reader.readFile(file);
     } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      if (at === undefined && file !== mainFile) {
+        // postgresql.auto.conf in a data directory this user may not read (Debian's is the
+        // postgres user's, mode 0700): the server reads it, the check cannot.
+        findings.push(finding(mainFile, range(0, 0, 0, 0), 'warning', CODE_INCLUDE,
+          `could not read "${file}" (${why}): settings made with ALTER SYSTEM, which override this file, are not checked`));
+        return null;
+      }
       const where = at ?? { file, range: range(0, 0, 0, 0) };
-      findings.push(finding(where.file, where.range, 'error', CODE_INCLUDE, `could not read configuration file "${file}": ${e instanceof Error ? e.message : String(e)}`));
+      findings.push(finding(where.file, where.range, 'error', CODE_INCLUDE, `could not read configuration file "${file}": ${why}`));
       return null;
     }
   };
@@ -83,6 +106,12 @@ export async function loadConfTree(reader: ConfReader, mainFile: string, options
     }
     if (depth > CONF_FILE_MAX_DEPTH) {
       findings.push(finding(where.file, where.range, 'error', CODE_INCLUDE, `could not open configuration file "${file}": maximum nesting depth exceeded`));
+      return;
+    }
+    // ParseConfigFile rejects a file that includes itself directly (compared after the path is
+    // made absolute); longer cycles run on until the nesting depth is exceeded.
+    if (at !== undefined && file === at.file) {
+      findings.push(finding(where.file, where.range, 'error', 'pgconf/include-cycle', `configuration file recursion in "${at.file}"`));
       return;
     }
     if (stack.includes(file)) {
@@ -145,15 +174,37 @@ export async function loadConfTree(reader: ConfReader, mainFile: string, options
   };
 
   await parseFile(mainFile, true, 0, undefined);
+  const dataDirectory = options.dataDirectory ?? absoluteDataDirectory(dataDirectorySetting(raw)) ?? path.posix.dirname(mainFile);
   if (options.readAutoConf ?? true) {
-    const dataDir = options.dataDirectory ?? path.posix.dirname(mainFile);
-    await parseFile(path.posix.join(dataDir, AUTO_CONF_FILENAME), false, 0, undefined);
+    await parseFile(path.posix.join(dataDirectory, AUTO_CONF_FILENAME), false, 0, undefined);
   }
 
   const lastIndex = new Map<string, number>();
-  raw.forEach((s, i) => lastIndex.set(s.name.toLowerCase(), i));
-  const settings: AppliedSetting[] = raw.map((s, i) => ({ ...s, applied: lastIndex.get(s.name.toLowerCase()) === i, seq: i }));
+  const lastExact = new Map<string, number>();
+  raw.forEach((s, i) => {
+    lastIndex.set(s.name.toLowerCase(), i);
+    lastExact.set(s.name, i);
+  });
+  const settings: AppliedSetting[] = raw.map((s, i) => ({
+    ...s, applied: lastIndex.get(s.name.toLowerCase()) === i, ignored: lastExact.get(s.name) !== i, seq: i,
+  }));
   const effective = new Map<string, AppliedSetting>();
   for (const s of settings) if (s.applied) effective.set(s.name.toLowerCase(), s);
-  return { mainFile, files, settings, effective, findings };
+  return { mainFile, dataDirectory, files, settings, effective, findings };
+}
+
+/**
+ * The data_directory line the server goes by: before it can read postgresql.auto.conf, it
+ * reads postgresql.conf (with its includes) for data_directory alone, taking the last line
+ * spelled exactly so (strcmp) with a non-empty value; without one, the data directory is the
+ * -D directory.
+ */
+export function dataDirectorySetting(settings: readonly ConfSetting[]): ConfSetting | undefined {
+  const last = settings.filter((s) => s.name === 'data_directory').at(-1);
+  return last === undefined || last.value === '' ? undefined : last;
+}
+
+/** An absolute data_directory; a relative one depends on the server's working directory, which the files do not tell. */
+function absoluteDataDirectory(s: ConfSetting | undefined): string | undefined {
+  return s !== undefined && path.posix.isAbsolute(s.value) ? path.posix.resolve(s.value) : undefined;
 }

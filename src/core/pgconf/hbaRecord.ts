@@ -22,10 +22,26 @@ export function authMethodsOf(major: number): readonly AuthMethod[] {
   return major >= 18 ? AUTH_METHODS : AUTH_METHODS.filter((m) => m !== 'oauth');
 }
 
+/**
+ * Methods that hba.c knows but compiles in only on some platforms: sspi on Windows builds
+ * (ENABLE_SSPI), bsd where BSD Authentication exists (USE_BSD_AUTH, OpenBSD). Elsewhere the
+ * server refuses the line, and with it the file. gss, pam and ldap depend on build options
+ * that the files do not show, so they are taken as present.
+ */
+const PLATFORM_METHODS: Readonly<Partial<Record<AuthMethod, readonly NodeJS.Platform[]>>> = { sspi: ['win32'], bsd: ['openbsd'] };
+
+/** Whether a server built for `platform` has a method (true unless it is one of PLATFORM_METHODS). */
+export function methodBuiltOn(method: AuthMethod, platform: NodeJS.Platform): boolean {
+  const platforms = PLATFORM_METHODS[method];
+  return platforms === undefined || platforms.includes(platform);
+}
+
 /** What a line is checked against besides its text. */
 export interface HbaLineContext {
   /** postgresql.conf's oauth_validator_libraries (18); undefined: not known, not checked. */
   readonly oauthValidatorLibraries?: string;
+  /** The platform the server runs on; default: the checker's own (process.platform). */
+  readonly platform?: NodeJS.Platform;
 }
 
 export type HbaAddress =
@@ -128,7 +144,10 @@ export function parseHbaRecord(line: HbaLine, major = 17, context: HbaLineContex
       const addrText = slash >= 0 ? tok.text.slice(0, slash) : tok.text;
       const ip = parseIp(addrText);
       if (ip === undefined && slash >= 0) {
-        return err(`specifying both host name and CIDR mask is invalid: "${tok.text}"`, tok.range);
+        const zoned = addrText.includes('%') && parseIp(addrText.slice(0, addrText.indexOf('%')))?.family === 6;
+        return err(`specifying both host name and CIDR mask is invalid: "${tok.text}"` + (zoned
+          ? ' (an IPv6 address with a %zone is numeric only when the zone is a number, or the name of an interface of this machine after a link-local address; otherwise it is read as a host name)'
+          : ''), tok.range);
       }
       if (ip === undefined) {
         address = { kind: 'hostname', name: addrText, range: tok.range };
@@ -161,6 +180,9 @@ export function parseHbaRecord(line: HbaLine, major = 17, context: HbaLineContex
     return err(`invalid authentication method "${methodToken.text}"${guess === undefined ? '' : `; did you mean "${guess}"?`}`, methodToken.range);
   }
   let method = methodToken.text as AuthMethod;
+  if (!methodBuiltOn(method, context.platform ?? process.platform)) {
+    return err(`invalid authentication method "${method}": not supported by this build`, methodToken.range);
+  }
   if (conntype === 'local' && method === 'ident') method = 'peer';
   if (conntype === 'local' && method === 'gss') return err('gssapi authentication is not supported on local sockets', methodToken.range);
   if (conntype !== 'local' && method === 'peer') return err('peer authentication is only supported on local sockets', methodToken.range);

@@ -1,6 +1,8 @@
 // Numeric IP addresses and masks as pg_hba.conf uses them: parse IPv4 and IPv6 text into
 // bytes, build a mask from a CIDR length, test containment.
+import { readdirSync } from 'node:fs';
 import { isIPv6 } from 'node:net';
+import { networkInterfaces } from 'node:os';
 
 export interface IpAddress {
   readonly family: 4 | 6;
@@ -8,16 +10,50 @@ export interface IpAddress {
 }
 
 /**
- * Parses a numeric address as getaddrinfo(AI_NUMERICHOST) does: IPv4 in inet_aton's forms
- * (1 to 4 parts, each decimal, 0x hex or 0-led octal, the last filling the remaining bytes,
- * e.g. 127.1 or 255.0.0), or IPv6 (with an optional %zone).
+ * Parses a numeric address as glibc's getaddrinfo(AI_NUMERICHOST) does: IPv4 in inet_aton's
+ * forms (1 to 4 parts, each decimal, 0x hex or 0-led octal, the last filling the remaining
+ * bytes, e.g. 127.1 or 255.0.0), or IPv6 with an optional %zone that __inet6_scopeid_pton
+ * accepts (see zoneAccepted). `isInterface` tells whether a network interface of that name
+ * exists (default: on this machine, where the checked server is taken to run).
  */
-export function parseIp(text: string): IpAddress | undefined {
+export function parseIp(text: string, isInterface: (name: string) => boolean = isLocalInterface): IpAddress | undefined {
   const v4 = parseInetAton(text);
   if (v4 !== undefined) return { family: 4, bytes: v4 };
-  const zoneless = text.includes('%') ? text.slice(0, text.indexOf('%')) : text;
+  const percent = text.indexOf('%');
+  const zoneless = percent >= 0 ? text.slice(0, percent) : text;
   if (!isIPv6(zoneless)) return undefined;
-  return { family: 6, bytes: ipv6Bytes(zoneless) };
+  const ip: IpAddress = { family: 6, bytes: ipv6Bytes(zoneless) };
+  if (percent >= 0 && !zoneAccepted(ip, text.slice(percent + 1), isInterface)) return undefined;
+  return ip;
+}
+
+/**
+ * glibc's __inet6_scopeid_pton: a zone of decimal digits (at most 2^32-1) goes with any
+ * address; a name only with a link-local unicast or a node- or link-local multicast address,
+ * and only when if_nametoindex finds the interface. Otherwise getaddrinfo answers EAI_NONAME,
+ * and the server takes the text for a host name (so "fe80::1%eth9/64" is "host name and
+ * CIDR mask", and "::1%lo" a host name).
+ */
+function zoneAccepted(ip: IpAddress, zone: string, isInterface: (name: string) => boolean): boolean {
+  const [b0 = 0, b1 = 0] = ip.bytes;
+  const linkLocal = (b0 === 0xfe && (b1 & 0xc0) === 0x80) || (b0 === 0xff && ((b1 & 0x0f) === 1 || (b1 & 0x0f) === 2));
+  if (linkLocal && zone !== '' && isInterface(zone)) return true;
+  return /^[0-9]+$/.test(zone) && Number(zone) <= 0xffffffff;
+}
+
+/**
+ * Whether this machine has a network interface of that name, as if_nametoindex finds it:
+ * on Linux every interface has an entry in /sys/class/net, with an address or not; elsewhere
+ * only interfaces with an address are known (os.networkInterfaces).
+ */
+export function isLocalInterface(name: string): boolean {
+  let names: readonly string[];
+  try {
+    names = readdirSync('/sys/class/net');
+  } catch {
+    names = Object.keys(networkInterfaces());
+  }
+  return names.includes(name);
 }
 
 export function parseInetAton(text: string): number[] | undefined {
