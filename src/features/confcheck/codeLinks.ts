@@ -23,6 +23,7 @@ const LINKS: Readonly<Record<string, string>> = {
   'pgconf/include': `${PG}config-setting.html#CONFIG-INCLUDES`,
   'pgconf/include-cycle': `${PG}config-setting.html#CONFIG-INCLUDES`,
   'pgconf/include-skipped': `${PG}config-setting.html#CONFIG-INCLUDES`,
+  'pgconf/file-location': `${PG}runtime-config-file-locations.html`,
   'hba/no-replication-access': `${PB}#pbk-setting-up-stream-backups`,
   'hba/no-backup-access': `${PB}#pbk-configuring-the-database-cluster`,
   'hba/trust-remote': `${PG}auth-trust.html`,
