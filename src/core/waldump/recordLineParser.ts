@@ -69,6 +69,40 @@ export function parseWaldumpLine(line: string): WaldumpLine {
   return unparsed(line, 0);
 }
 
+/** Whether the chain found by checkChain has a full-page image. */
+let chainFpw = false;
+
+/**
+ * Checks the inline references from `at` (a ", blkref #") to the line's content end `n`: their count,
+ * or -1 when they do not run to the end as valid references. Sets chainFpw.
+ */
+function checkChain(line: string, at: number, n: number): number {
+  let refs = 0;
+  let fpw = false;
+  let p = at;
+  for (;;) {
+    const e = checkInlineRef(line, p + 2);
+    if (e < 0) return -1;
+    refs++;
+    if (checkedFpw) fpw = true;
+    if (e === n) break;
+    // `, blkref #`: checked by its punctuation and first letter; the reference itself is read in full
+    if (line.charCodeAt(e) !== COMMA || line.charCodeAt(e + 2) !== 98 || line.charCodeAt(e + 9) !== 35) return -1;
+    p = e;
+  }
+  chainFpw = fpw;
+  return refs;
+}
+
+const TEXT_WITHOUT_BLOCKS: readonly string[] = ['Transaction', 'LogicalMessage', 'Tablespace'];
+
+/** Records whose desc may hold any text and which never reference blocks (compared in place: this runs for every line). */
+function withoutBlocks(line: string, rmgrEnd: number, typeStart: number, typeEnd: number): boolean {
+  const len = rmgrEnd - 6;
+  for (const r of TEXT_WITHOUT_BLOCKS) if (r.length === len && line.startsWith(r, 6)) return true;
+  return len === 4 && line.startsWith('XLOG', 6) && typeEnd - typeStart === 13 && line.startsWith('RESTORE_POINT', typeStart);
+}
+
 function fail(at: number): undefined {
   recordFailAt = at;
   return undefined;
@@ -267,25 +301,28 @@ export function parseRecordLine(line: string): WalRecordLine | undefined {
     while (typeEnd < n && c !== SPACE && c !== COMMA) c = line.charCodeAt(++typeEnd);
   }
   const descStart = typeEnd < n && line.charCodeAt(typeEnd) === SPACE ? typeEnd + 1 : typeEnd;
-  const blk = line.indexOf(BLKREF_INLINE, typeEnd);
-  let descEnd = blk < 0 ? n : blk;
-  while (descEnd > descStart && line.charCodeAt(descEnd - 1) === SPACE) descEnd--;
-  // the references are checked here and built when asked for (WalRecordLine.blockRefs)
+  // Block references follow the desc. The desc of a few records holds text a user chose (a
+  // restore point's name, a PREPARE's gid, a tablespace path, a logical message's prefix) and
+  // those records never reference blocks: their whole rest is desc, whatever it looks like.
+  // Elsewhere the references are the first ", blkref #" from which a chain of valid references
+  // runs to the end of the line.
+  let blk = withoutBlocks(line, rmgrEnd, typeStart, typeEnd) ? -1 : line.indexOf(BLKREF_INLINE, typeEnd);
   let refs = 0;
   let fpw = false;
-  if (blk >= 0) {
-    let at = blk;
-    for (;;) {
-      const e = checkInlineRef(line, at + 2);
-      if (e < 0) return fail(at + 2);
-      refs++;
-      if (checkedFpw) fpw = true;
-      if (e === n) break;
-      // `, blkref #`: checked by its punctuation and first letter; the reference itself is read in full
-      if (line.charCodeAt(e) !== COMMA || line.charCodeAt(e + 2) !== 98 || line.charCodeAt(e + 9) !== 35) return fail(e);
-      at = e;
+  const first = blk;
+  while (blk >= 0) {
+    const chain = checkChain(line, blk, n);
+    if (chain >= 0) {
+      refs = chain;
+      fpw = chainFpw;
+      break;
     }
+    blk = line.indexOf(BLKREF_INLINE, blk + 2);
   }
+  // A reference that is not valid anywhere is reported where the first one starts.
+  if (first >= 0 && blk < 0) return fail(first + 2);
+  let descEnd = blk < 0 ? n : blk;
+  while (descEnd > descStart && line.charCodeAt(descEnd - 1) === SPACE) descEnd--;
   return new WalRecordLine(
     line, recLen, totLen, xid, lsnHi, lsnLo, prevHi, prevLo,
     blk < 0 ? -1 : blk + 2, refs, fpw,
