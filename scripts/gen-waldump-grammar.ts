@@ -327,6 +327,8 @@ function messageRule(): Rule {
     `could not find a valid record after ${LSN}`,
     'invalid magic number 0000 in (?:log|WAL) segment',
     `record with incorrect prev-link ${LSN} at ${LSN}`,
+    // a recycled segment after the last one written (see waldumpMessageLine.ts)
+    `unexpected pageaddr ${LSN} in (?:log|WAL) segment`,
   ].join('|');
   const withText = (r: Re, textScope: string, patterns?: Rule[]): Record<string, { name: string; patterns?: Rule[] }> => {
     const out: Record<string, { name: string; patterns?: Rule[] }> = captures(r);

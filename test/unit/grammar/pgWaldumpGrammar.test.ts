@@ -98,6 +98,10 @@ describe('pg-waldump TextMate grammar', () => {
     assert.ok(t.every((x) => !has(x.scopes, 'invalid.illegal')));
     assert.ok(t.some((x) => has(x.scopes, 'comment.line.end-of-wal')));
     assert.ok(has(scopesOf(t, '0/1B89488'), 'constant.numeric.lsn'));
+    // Reading on into a recycled segment is the end of WAL too.
+    const recycled = tokens(grammar, 'pg_waldump: error: error in WAL record at 0/6CB8480: unexpected pageaddr 0/1000000 in log segment 00000001000000000000006D, offset 0');
+    assert.ok(recycled.every((x) => !has(x.scopes, 'invalid.illegal')));
+    assert.ok(recycled.some((x) => has(x.scopes, 'comment.line.end-of-wal')));
     const err = tokens(grammar, 'pg_waldump: error: could not open file "000000010000000000000009": No such file or directory');
     assert.ok(has(scopesOf(err, 'error'), 'invalid.illegal.error'));
   });
