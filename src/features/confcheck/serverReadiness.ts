@@ -189,7 +189,8 @@ export class ServerReadiness {
   /** pgBackupStudio.applyMissingGrants: confirmed (unless confirm:true), one transaction, then checked again. */
   applyMissingGrants(arg?: ReadinessArgs): Promise<ReadinessOutcome> {
     return this.guarded(async (a) => {
-      let c = await this.connection(a);
+      const asked = await this.connection(a);
+      let c = asked;
       let { target: t, result: before } = await this.checked(c, a);
       if (before.missingGrants.length > 0 && c.user === before.role) {
         // The backup role cannot grant itself these privileges (and REPLICATION needs a
@@ -215,6 +216,8 @@ export class ServerReadiness {
       this.services.log.info(`applied ${applied.length} statement(s) for role ${before.role} on ${describeConnection(c)}`);
       const after = await this.check(c, t, a);
       const outcome = this.publish(c, after, applied, a);
+      // The report of the connection that was asked about (the backup role's own) is stale now.
+      if (asked !== c) this.publish(asked, after, applied, { ...a, show: false });
       void vscode.window.showInformationMessage(after.missingGrants.length === 0
         ? vscode.l10n.t('Applied {0} statement(s): role "{1}" now has what pg_probackup needs.', applied.length, after.role)
         : vscode.l10n.t('Applied {0} statement(s), but something is still missing: see the report.', applied.length));

@@ -2,7 +2,8 @@
 // open, page, filter and summarise WAL.
 import * as vscode from 'vscode';
 import { run } from '../../core/process/runner';
-import { parseLsn } from '../../core/waldump/lsn';
+import { formatLsn, parseLsn } from '../../core/waldump/lsn';
+import { parseWaldumpLine } from '../../core/waldump/recordLineParser';
 import { rmgrNames } from '../../core/waldump/rmgrKnowledge';
 import { parseWalStats } from '../../core/waldump/statsParser';
 import { describeFilters, FORK_NAMES, waldumpArgs } from '../../core/waldump/viewerRange';
@@ -112,6 +113,11 @@ export function register(context: vscode.ExtensionContext, services: Services): 
       return { ok: false, message: 'not in this dump' };
     }
     const e = await reveal(loc);
+    // "At or before": say so when no record starts exactly there (past the end, or mid-record).
+    const found = parseWaldumpLine(e.document.lineAt(loc.range.start.line).text);
+    if (found.kind === 'record' && found.lsn !== lsn) {
+      vscode.window.setStatusBarMessage(vscode.l10n.t('No record starts at {0}: this is the record before it, at {1}.', formatLsn(lsn), formatLsn(found.lsn)), 8000);
+    }
     return { ok: true, uri: e.document.uri.toString(), line: loc.range.start.line };
   });
 
