@@ -21,6 +21,7 @@ import type { ProgressState } from '../../src/core/probackup/progress';
 import type { ProbackupVersion } from '../../src/core/probackup/version';
 import { runInvocation } from '../../src/core/process/runner';
 import { installationFor } from '../support/clusters';
+import { skipBecause } from '../support/skip';
 
 const binary = process.env['PG_PROBACKUP'];
 const INSTANCE = 'e2e';
@@ -44,8 +45,7 @@ describe('pg_probackup (e2e)', function () {
 
   before(async function () {
     if (!binary) {
-      console.log('      skipped: set PG_PROBACKUP to the path of a pg_probackup 2.5 binary to run these');
-      this.skip();
+      skipBecause(this, 'PG_PROBACKUP is not set to a pg_probackup 2.5 binary');
     }
     installExitCleanup();
     version = await runInvocation(versionCommand(binary));

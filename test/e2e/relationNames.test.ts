@@ -14,6 +14,7 @@ import type { RelFileRef, RelationClient, RelationConnect, RelationNames } from 
 import { NO_RELATION_NOW, RelationNameResolver, relationConnector } from '../../src/core/postgres/relationNames';
 import { run } from '../../src/core/process/runner';
 import { useCluster } from '../support/clusters';
+import { skipBecause } from '../support/skip';
 
 const APP = 'pg-backup-studio relation names';
 const PASSWORD = 'Pw-for-relnames-7';
@@ -239,7 +240,7 @@ describe('relation names of WAL block references (PostgreSQL 15, e2e)', function
 
   it('names the relation of a block reference that pg_waldump printed for an INSERT', async function () {
     const c = handle.cluster;
-    if (!hasProgram(c.installation, 'pg_waldump')) this.skip();
+    if (!hasProgram(c.installation, 'pg_waldump')) skipBecause(this, `this PostgreSQL ${c.installation.major} installation has no pg_waldump`);
     const [start] = await c.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn');
     await c.query("INSERT INTO public.accounts VALUES (1000, 'from wal')");
     const [end] = await c.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn');

@@ -14,6 +14,7 @@ import type { Cluster } from '../../src/core/postgres/cluster';
 import { debianInstallation, debianMajors, hasProgram, programPath } from '../../src/core/postgres/installations';
 import { run } from '../../src/core/process/runner';
 import { activateExtension, EXTENSION_ID, screenshot, sleep, waitFor } from './support/host';
+import { skipBecause } from '../support/skip';
 
 interface OpenResult { ok: boolean; message?: string; uri?: string; producer?: string; records?: number; notes?: string[] }
 
@@ -29,9 +30,9 @@ describe('extension host: WAL viewer', function () {
   let xid = 0;
 
   before(async function () {
-    if (!debianMajors().includes(15)) this.skip();
+    if (!debianMajors().includes(15)) skipBecause(this, "Debian's PostgreSQL 15 (with pg_waldump) is not installed");
     const inst = await debianInstallation(15);
-    if (!hasProgram(inst, 'pg_waldump')) this.skip();
+    if (!hasProgram(inst, 'pg_waldump')) skipBecause(this, 'pg_waldump 15 is missing');
     await activateExtension();
     // The cluster's OS user must traverse its parent folder: not the host's private temp folder.
     tmp = mkdtempSync(path.join(process.getuid?.() === 0 ? path.join(path.parse(os.tmpdir()).root, 'tmp') : os.tmpdir(), 'pgbs-viewer-'));

@@ -4,6 +4,7 @@ import { discoverWaldump, parseWaldumpVersion, waldumpCandidates, waldumpVersion
 import { runInvocation } from '../../../src/core/process/runner';
 import { isExecutableFile, which } from '../../../src/core/process/which';
 import { waldumpFixture } from './waldumpFixtures';
+import { skipBecause } from '../../support/skip';
 
 describe('pg_waldump discovery', () => {
   it('reads the recorded --version lines', () => {
@@ -38,7 +39,7 @@ describe('pg_waldump discovery', () => {
   });
 
   it('runs --version through the runner and finds the pg_waldump of each installed major', async function () {
-    if (installed.length === 0) this.skip();
+    if (installed.length === 0) skipBecause(this, 'no pg_waldump is installed under /usr/lib/postgresql');
     for (const { major, file } of installed) {
       const v = await runInvocation(waldumpVersionInvocation(file));
       assert.equal(v?.major, major);
@@ -50,7 +51,7 @@ describe('pg_waldump discovery', () => {
 
   it('passes over a setting that is missing or of another major, saying why', async function () {
     const first = installed[0];
-    if (!first) this.skip();
+    if (!first) skipBecause(this, 'no pg_waldump is installed under /usr/lib/postgresql');
     const other = first.major === 18 ? 13 : first.major + 1;
     const wrong = await discoverWaldump(other, { paths: { [String(other)]: first.file }, pathEnv: '' });
     assert.ok(wrong.tried.some((t) => t.file === first.file && t.reason.includes(`not ${other}`)));
