@@ -4,12 +4,13 @@
 //   INFO: Progress: (n/N). Restore file "…"   restore
 //   INFO: Progress: (n/N). Merging file "…"   merge
 //   INFO: Progress: (n/N). Delete file "…"    delete (and merge's clean-up)
+//   INFO: Thread [t]. Progress: (n/N). Amchecking index '…'   checkdb --amcheck, N per database
 // and the count-less `Progress: Backup file "…"` / `Progress: Restore file "…"` that close a
 // backup (pg_control) and a restore. A backup prints each counted line twice, and with -j the
 // counts of parallel threads arrive out of order, so the tracker only ever moves forward.
 import { parseLogLine } from './logLines';
 
-export type ProgressVerb = 'Process' | 'Validate' | 'Restore' | 'Merging' | 'Delete' | 'Backup';
+export type ProgressVerb = 'Process' | 'Validate' | 'Restore' | 'Merging' | 'Delete' | 'Backup' | 'Amchecking';
 
 export interface ProgressLine {
   readonly verb: ProgressVerb;
@@ -21,6 +22,7 @@ export interface ProgressLine {
 
 const COUNTED_RE = /^Progress: \((\d+)\/(\d+)\)\. (Process|Validate|Restore|Merging|Delete) file "(.*)"$/;
 const CLOSING_RE = /^Progress: (Backup|Restore) file "(.*)"$/;
+const AMCHECK_RE = /^Thread \[\d+\]\. Progress: \((\d+)\/(\d+)\)\. Amchecking index '(.*)'$/;
 
 /** One progress line (with or without its `INFO: ` prefix), or undefined. */
 export function parseProgressLine(line: string): ProgressLine | undefined {
@@ -34,11 +36,18 @@ export function parseProgressLine(line: string): ProgressLine | undefined {
   }
   const c = CLOSING_RE.exec(message);
   if (c) return { verb: c[1] as ProgressVerb, done: undefined, total: undefined, file: c[2] ?? '' };
+  const a = AMCHECK_RE.exec(message);
+  if (a) {
+    const done = Number(a[1]);
+    const total = Number(a[2]);
+    if (!Number.isSafeInteger(done) || !Number.isSafeInteger(total) || total <= 0 || done > total) return undefined;
+    return { verb: 'Amchecking', done, total, file: a[3] ?? '' };
+  }
   return undefined;
 }
 
 /** The command whose run is tracked; it decides how phases share the overall bar. */
-export type TrackedCommand = 'backup' | 'restore' | 'validate' | 'merge' | 'delete' | 'checkdb' | 'catchup';
+export type TrackedCommand = 'backup' | 'restore' | 'validate' | 'merge' | 'delete' | 'checkdb' | 'checkdb-amcheck' | 'amcheck' | 'catchup';
 
 export interface Phase {
   /** What the user reads: "Copying files", "Validating", ... */
@@ -68,6 +77,14 @@ const PLANS: Readonly<Record<TrackedCommand, readonly Phase[]>> = {
   ],
   delete: [{ name: 'Deleting files', verb: 'Delete', weight: 1 }],
   checkdb: [{ name: 'Checking files', verb: 'Process', weight: 1 }],
+  // --amcheck: files, then each database's indexes (the count starts again for each database,
+  // so the bar holds still until a database passes the point the previous one reached).
+  'checkdb-amcheck': [
+    { name: 'Checking files', verb: 'Process', weight: 0.6 },
+    { name: 'Checking indexes', verb: 'Amchecking', weight: 0.4 },
+  ],
+  // --amcheck --skip-block-validation: indexes only.
+  amcheck: [{ name: 'Checking indexes', verb: 'Amchecking', weight: 1 }],
   catchup: [{ name: 'Copying files', verb: 'Process', weight: 1 }],
 };
 
@@ -101,6 +118,20 @@ export function createProgressTracker(command: TrackedCommand): ProgressTracker 
 
   const start = (i: number): number => plan.slice(0, i).reduce((s, p) => s + p.weight, 0);
 
+  // Indexes are counted per database, and how many databases follow is not known: each database
+  // gets half of the share the ones before it left, so the bar keeps moving and fills at the end.
+  let dbBase = 0;
+  let dbSpan = 0;
+  let lastIndex = Infinity;
+  const amcheckShare = (done: number, total: number): number => {
+    if (done <= lastIndex) {
+      dbBase += dbSpan;
+      dbSpan = (1 - dbBase) / 2;
+    }
+    lastIndex = done;
+    return dbBase + dbSpan * (done / total);
+  };
+
   const advance = (value: number): void => {
     if (value > fraction) fraction = Math.min(1, value);
   };
@@ -123,8 +154,10 @@ export function createProgressTracker(command: TrackedCommand): ProgressTracker 
       index = i;
       const phase = plan[i];
       if (phase && p.done !== undefined && p.total !== undefined) {
-        // The last file of the last phase is the end, whatever rounding the weights leave.
-        advance(i === plan.length - 1 && p.done === p.total ? 1 : start(i) + phase.weight * (p.done / p.total));
+        // The last file of the last phase is the end, whatever rounding the weights leave; but
+        // not the last index of one database, when others may follow.
+        const end = i === plan.length - 1 && p.done === p.total && verb !== 'Amchecking';
+        advance(end ? 1 : start(i) + phase.weight * (verb === 'Amchecking' ? amcheckShare(p.done, p.total) : p.done / p.total));
       }
       state = { fraction, phase: phase?.name ?? state.phase, done: p.done, total: p.total, file: p.file };
       return state;

@@ -135,7 +135,7 @@ export function checkdb(ctx: CatalogContext) {
         ...(inv.args.pgdata ? { pgdata: inv.args.pgdata } : {}),
         ...(connection ? { connection: { host: connection.host, port: connection.port, user: connection.user, database: connection.database, ...(password ? { password } : {}) } } : {}),
       }),
-      track: 'checkdb',
+      track: amcheck ? 'checkdb-amcheck' : 'checkdb',
       lock: { catalog, instance },
       runOptions: runAsFor(inv.args.osUser ?? connection?.osUser),
     });
