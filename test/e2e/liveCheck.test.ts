@@ -124,6 +124,22 @@ for (const major of [15, 13, 17]) {
       assert.equal(bad[0]?.line, badLine);
       assert.match(bad[0]?.message ?? '', /999\.1\.1\.1/);
     });
+
+    it('says once that a changed restart-only setting waits for a restart', async () => {
+      const c = handle.cluster;
+      await c.query('ALTER SYSTEM SET max_wal_senders = 7');
+      await c.reload();
+      try {
+        await new Promise((res) => setTimeout(res, 300));
+        const pending = await c.query<{ p: boolean }>("SELECT pending_restart AS p FROM pg_settings WHERE name = 'max_wal_senders'");
+        assert.equal(pending[0]?.p, true, 'precondition: the server waits for a restart');
+        const f = (await runLiveCheck(target(), { role: ROLE, walMode: 'stream' })).findings.filter((x) => x.parameter === 'max_wal_senders');
+        assert.deepEqual(f.map((x) => `${x.severity} ${x.code}`), ['warning live/pending-restart']);
+      } finally {
+        await c.query('ALTER SYSTEM RESET max_wal_senders');
+        await c.reload();
+      }
+    });
   });
 }
 

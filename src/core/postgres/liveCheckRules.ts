@@ -128,8 +128,12 @@ export function liveFindings(rows: LiveRows, options: LiveRuleOptions): LiveFind
     out.push({ severity: 'info', code: 'live/unreadable', message: `could not read ${view}: ${message} (connect as a superuser, or a member of pg_read_all_settings / pg_monitor, to check it)` });
   }
   settingFindings(rows.settings ?? [], options, out);
+  // A changed setting that needs a restart shows in pg_file_settings as "setting could not be
+  // applied"; the pending-restart warning already says that, and what to do.
+  const pending = new Set((rows.settings ?? []).filter((x) => x.pending_restart).map((x) => x.name.toLowerCase()));
   for (const f of rows.fileSettings ?? []) {
     if (f.error === null) continue;
+    if (f.name !== null && pending.has(f.name.toLowerCase()) && f.error === 'setting could not be applied') continue;
     out.push({ severity: 'error', code: 'live/file-settings', message: `the server cannot apply ${f.name === null ? 'a line' : `"${f.name}"`} of its configuration: ${f.error}`, ...at(f), ...(f.name ? { parameter: f.name } : {}) });
   }
   hbaFindings(rows.hbaRules, rows.settings ?? [], options, out, rows.hbaFileRecords);
