@@ -5,11 +5,13 @@
 // sslmode=prefer tries SSL first (hostssl lines), then without SSL when refused (hostnossl).
 import * as assert from 'node:assert/strict';
 import { chmodSync, chownSync, existsSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { confirmedClientHostname } from '../../src/core/pgconf/clientHostname';
 import { applyEdits } from '../../src/core/pgconf/edits';
 import { loadHbaText } from '../../src/core/pgconf/hbaLoader';
 import { checkHba } from '../../src/core/pgconf/hbaRules';
+import { identEntries } from '../../src/core/pgconf/identMap';
 import { hostnameIfNeeded } from '../../src/core/pgconf/readiness';
 import { programPath } from '../../src/core/postgres/installations';
 import { runLiveCheck } from '../../src/core/postgres/liveCheck';
@@ -20,7 +22,7 @@ import { skipBecause } from '../support/skip';
 // Lines for the superuser the harness needs; they never match role backup.
 const HARNESS = 'local all postgres trust\nhost all postgres 127.0.0.1/32 trust\n';
 
-const CASES: { name: string; hba: string; local?: boolean; notLoaded?: boolean }[] = [
+const CASES: { name: string; hba: string; local?: boolean; notLoaded?: boolean; ident?: string }[] = [
   { name: '"all" databases do not cover replication', hba: 'host all all 127.0.0.1/32 trust\n' },
   { name: 'the replication keyword', hba: 'host replication all 127.0.0.1/32 trust\n' },
   { name: 'a quoted "replication" is a database name', hba: 'host "replication" backup 127.0.0.1/32 trust\n' },
@@ -43,6 +45,12 @@ const CASES: { name: string; hba: string; local?: boolean; notLoaded?: boolean }
   { name: 'local lines do not match TCP', hba: 'local replication all trust\n' },
   { name: 'local lines match the socket', hba: 'local replication all trust\n', local: true },
   { name: 'host lines do not match the socket', hba: 'host replication all all trust\n', local: true },
+  // psql runs as this process's OS user (root here), never the role backup.
+  { name: 'peer lets an OS user in only as the role of its name', hba: 'local replication all peer\n', local: true },
+  { name: 'peer with a map that pairs the OS user with the role', hba: 'local replication all peer map=m\n', local: true, ident: `m ${os.userInfo().username} backup\n` },
+  { name: 'peer with a map by regular expression', hba: 'local replication all peer map=m\n', local: true, ident: 'm /^.+$ backup\n' },
+  { name: 'peer with a map whose \\1 gives another role', hba: 'local replication all peer map=m\n', local: true, ident: 'm /^(.*)$ back\\1\n' },
+  { name: 'peer with a map for another role', hba: 'local replication all peer map=m\n', local: true, ident: `m ${os.userInfo().username} other\n` },
 ];
 
 describe('replication access rule vs real replication connections (PostgreSQL 15)', function () {
@@ -62,17 +70,20 @@ describe('replication access rule vs real replication connections (PostgreSQL 15
     const host = local ? c.socketDir : '127.0.0.1';
     const conninfo = `host=${host} port=${c.port} user=backup dbname=replication replication=true connect_timeout=10`;
     const r = await run(programPath(c.installation, 'psql'), ['-X', '-w', '-d', conninfo, '-c', 'IDENTIFY_SYSTEM'], { env: { ...c.env, PGPASSWORD: undefined } });
-    if (r.exitCode !== 0) assert.match(r.stderr, /pg_hba\.conf/, `refusals come from pg_hba.conf: ${r.stderr}`);
+    if (r.exitCode !== 0) assert.match(r.stderr, /pg_hba\.conf|Peer authentication failed/, `refusals come from pg_hba.conf: ${r.stderr}`);
     return r.exitCode === 0;
   };
 
-  const ours = async (hba: string, local: boolean) => {
+  const ours = async (hba: string, local: boolean, ident = '') => {
     const set = await loadHbaText(hbaFile, hba, { major: 15 });
+    const identFile = path.join(path.dirname(hbaFile), 'pg_ident.conf');
+    const maps = identEntries(await loadHbaText(identFile, ident, { major: 15 }));
     const clientAddress = local ? 'local' : '127.0.0.1';
     // Host names resolved through this machine's resolver, the one the server uses too.
     const clientHostname = await hostnameIfNeeded(set, 15, clientAddress, (a) => confirmedClientHostname(a));
     return checkHba(set, {
       major: 15, backupRole: 'backup', clientAddress, memberOf: ['backupers'], ssl: false, fixMethod: 'trust',
+      clientOsUser: os.userInfo().username, identEntries: maps,
       ...(clientHostname === undefined ? {} : { clientHostname }),
     }).filter((f) => f.code === 'hba/no-replication-access');
   };
@@ -86,6 +97,7 @@ describe('replication access rule vs real replication connections (PostgreSQL 15
       await handle.cluster.reload();
       await new Promise((r) => setTimeout(r, 300));
       const logBefore = handle.cluster.readLog().length;
+      writeFileSync(path.join(path.dirname(hbaFile), 'pg_ident.conf'), tc.ident ?? '');
       writeFileSync(hbaFile, hba);
       await handle.cluster.reload();
       await new Promise((r) => setTimeout(r, 300));
@@ -96,12 +108,12 @@ describe('replication access rule vs real replication connections (PostgreSQL 15
         assert.equal((await ours(hba, local)).length, 1, 'the checker grants nothing from a file that does not load');
         return;
       }
-      const findings = await ours(hba, local);
+      const findings = await ours(hba, local, tc.ident);
       assert.equal(findings.length === 0, allowed, `server ${allowed ? 'allows' : 'refuses'}; checker says ${findings[0]?.message ?? 'allowed'}`);
       // The live check reads the same rules back from pg_hba_file_rules, and must agree too.
       const c = handle.cluster;
       const live = await runLiveCheck({ host: '127.0.0.1', port: c.port, user: c.superuser, database: 'postgres' },
-        { role: 'backup', clientAddress: local ? 'local' : '127.0.0.1', resolveHostname: (a) => confirmedClientHostname(a) });
+        { role: 'backup', clientAddress: local ? 'local' : '127.0.0.1', resolveHostname: (a) => confirmedClientHostname(a), clientOsUser: os.userInfo().username });
       const liveRefusal = live.findings.find((f) => f.code === 'live/hba-replication');
       assert.equal(liveRefusal === undefined, allowed, `server ${allowed ? 'allows' : 'refuses'}; live check says ${liveRefusal?.message ?? 'allowed'}`);
       if (!allowed) {
@@ -112,7 +124,7 @@ describe('replication access rule vs real replication connections (PostgreSQL 15
         await handle.cluster.reload();
         await new Promise((r) => setTimeout(r, 300));
         assert.equal(await serverAllows(local), true, `after the fix:\n${fixedText}`);
-        assert.deepEqual(await ours(fixedText, local), []);
+        assert.deepEqual(await ours(fixedText, local, tc.ident), []);
       }
     });
   }

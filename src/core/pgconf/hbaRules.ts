@@ -13,6 +13,8 @@ import { firstCoveringRecords } from './hbaCoverIndex';
 import { firstMatch } from './hbaMatch';
 import type { HbaFileSet, HbaLine } from './hbaLoader';
 import type { ClientHostname } from './clientHostname';
+import { identAllows } from './identMap';
+import type { IdentEntry } from './identMap';
 import type { AuthMethod, HbaLineContext, HbaParseError, HbaRecord } from './hbaRecord';
 import { isHbaRecord, parseHbaRecord } from './hbaRecord';
 import { hasHostBits, isLoopback, maskLength, parseIp } from './ipAddress';
@@ -44,6 +46,10 @@ export interface HbaRuleOptions {
   readonly passwordEncryption?: string;
   /** Method for lines the fixes add (default scram-sha-256). */
   readonly fixMethod?: AuthMethod;
+  /** The operating-system user pg_probackup runs as, for peer lines (over the local socket). */
+  readonly clientOsUser?: string;
+  /** pg_ident.conf's lines, for peer lines with map=; undefined when it was not read. */
+  readonly identEntries?: readonly IdentEntry[];
 }
 
 export interface ParsedHba {
@@ -211,6 +217,33 @@ interface AccessContext {
   readonly options: HbaRuleOptions;
 }
 
+/**
+ * A peer line (ident on a local line is peer too) lets the role in only when the client's OS
+ * user is the role, or its map in pg_ident.conf allows the pair; otherwise the server refuses
+ * the connection at that line, without trying the next one.
+ */
+function peerRule(ctx: AccessContext, conn: HbaConnection, line: HbaRecord, out: Finding[]): void {
+  const { options } = ctx;
+  const osUser = options.clientOsUser;
+  if (osUser === undefined || conn.address !== 'local' || (line.method !== 'peer' && line.method !== 'ident')) return;
+  const map = line.options.find((o) => o.name === 'map')?.value;
+  let refusal: string | undefined;
+  if (map === undefined) {
+    if (osUser === conn.role) return;
+    refusal = `pg_probackup runs as OS user "${osUser}", and a peer line without map= lets an OS user in only as the role of the same name`;
+  } else {
+    if (options.identEntries === undefined) return; // pg_ident.conf not read: cannot tell
+    if (identAllows(options.identEntries, map, osUser, conn.role, conn.memberOf ?? [], options.major)) return;
+    refusal = `pg_probackup runs as OS user "${osUser}", and map "${map}" in pg_ident.conf has no line that lets it connect as role "${conn.role}"`;
+  }
+  const code = conn.replication ? 'hba/no-replication-access' : 'hba/no-backup-access';
+  const what = conn.replication ? 'a replication connection' : `a connection to database "${conn.database}"`;
+  const newLine = lineFor(conn, options.fixMethod ?? 'scram-sha-256');
+  out.push(finding(line.line.file, line.line.range, 'error', code,
+    `role "${conn.role}" is refused ${what} over the local socket: ${describeLine(line.line)} matches it first and authenticates by peer; ${refusal}`,
+    { title: `Add "${newLine.replace(/\s+/g, ' ')}" above it`, edits: [insertLineAbove(line.line.file, line.line.line, newLine)] }));
+}
+
 /** The line pg_hba.conf would need for the connection (for the fix). */
 function lineFor(conn: HbaConnection, method: AuthMethod): string {
   const role = hbaQuote(conn.role);
@@ -246,7 +279,10 @@ function accessRule(ctx: AccessContext, conn: HbaConnection, out: Finding[]): vo
   const { set, records, notLoaded, options } = ctx;
   const attempts = sslAttempts(options);
   const { allowing, rejecting } = attemptOutcome(records, conn, attempts);
-  if (allowing !== undefined && notLoaded === undefined) return;
+  if (allowing !== undefined && notLoaded === undefined) {
+    peerRule(ctx, conn, allowing, out);
+    return;
+  }
   const code = conn.replication ? 'hba/no-replication-access' : 'hba/no-backup-access';
   const what = conn.replication ? 'a replication connection' : `a connection to database "${conn.database}"`;
   const from = describeClient(conn, attempts);

@@ -18,6 +18,8 @@ import { finding } from './findings';
 import { parseBool } from './gucValues';
 import type { HbaFileSet } from './hbaLoader';
 import { loadHba } from './hbaLoader';
+import { identEntries } from './identMap';
+import type { IdentEntry } from './identMap';
 import type { HbaRuleOptions } from './hbaRules';
 import { checkHba, hbaNamesHosts } from './hbaRules';
 import { paramFacts } from './paramFacts';
@@ -42,6 +44,8 @@ export interface ReadinessOptions extends ConfRuleOptions {
   readonly memberOf?: readonly string[];
   /** Default: libpq's sslmode=prefer against the effective ssl setting (see checkHba). */
   readonly clientSsl?: boolean;
+  /** The operating-system user pg_probackup runs as, for peer lines; pg_ident.conf is read for their maps. */
+  readonly clientOsUser?: string;
 }
 
 export interface ReadinessResult {
@@ -57,6 +61,7 @@ export async function checkReadiness(reader: ConfReader, options: ReadinessOptio
   const located = hbaFileOf(conf, options);
   const hba = await loadHba(reader, located.hbaFile, { major: options.major });
   const clientHostname = await hostnameIfNeeded(hba, options.major, options.clientAddress, options.resolveHostname);
+  const ident = options.clientOsUser === undefined ? undefined : await identEntriesOf(reader, conf, options);
   const hbaOptions: HbaRuleOptions = {
     major: options.major,
     ssl: parseBool(value('ssl')) === true,
@@ -67,9 +72,24 @@ export async function checkReadiness(reader: ConfReader, options: ReadinessOptio
     ...(options.backupDatabase === undefined ? {} : { backupDatabase: options.backupDatabase }),
     ...(options.memberOf === undefined ? {} : { memberOf: options.memberOf }),
     ...(options.clientSsl === undefined ? {} : { clientSsl: options.clientSsl }),
+    ...(options.clientOsUser === undefined ? {} : { clientOsUser: options.clientOsUser }),
+    ...(ident === undefined ? {} : { identEntries: ident }),
     ...(facts.params.has('oauth_validator_libraries') ? { oauthValidatorLibraries: value('oauth_validator_libraries') } : {}),
   };
   return { conf, hba, findings: [...checkConf(conf, options), ...located.findings, ...checkHba(hba, hbaOptions)] };
+}
+
+/**
+ * pg_ident.conf's lines: ident_file when it is absolute, else pg_ident.conf where the default
+ * pg_hba.conf is looked for. Undefined when it cannot be read (a relative ident_file, or a file
+ * this process may not read): peer lines with map= are then not judged.
+ */
+async function identEntriesOf(reader: ConfReader, conf: ConfTree, options: ReadinessOptions): Promise<IdentEntry[] | undefined> {
+  const setting = conf.effective.get('ident_file')?.value;
+  if (setting !== undefined && !path.posix.isAbsolute(setting)) return undefined;
+  const file = setting ?? path.posix.join(options.dataDirectory ?? path.posix.dirname(options.configFile), 'pg_ident.conf');
+  const set = await loadHba(reader, file, { major: options.major });
+  return set.files.has(file) ? identEntries(set) : undefined;
 }
 
 const CODE_LOCATION = 'pgconf/file-location';

@@ -46,6 +46,15 @@ export function findOsUser(name: string, passwdFile = '/etc/passwd'): OsUser | u
   }
 }
 
+/** The name of the user with this uid, from /etc/passwd. */
+export function osUserByUid(uid: number, passwdFile = '/etc/passwd'): string | undefined {
+  try {
+    return parsePasswd(readFileSync(passwdFile, 'utf8')).find((u) => u.uid === uid)?.name;
+  } catch {
+    return undefined;
+  }
+}
+
 /** This process's own user. */
 export function currentUser(): OsUser {
   const info = os.userInfo();

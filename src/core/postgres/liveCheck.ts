@@ -6,9 +6,10 @@
 import { fsConfReader } from '../pgconf/confReaders';
 import { loadHba } from '../pgconf/hbaLoader';
 import type { HbaRecord } from '../pgconf/hbaRecord';
+import { identEntries } from '../pgconf/identMap';
+import type { IdentEntry } from '../pgconf/identMap';
 import { parseHbaSet } from '../pgconf/hbaRules';
 import { isLoopback } from '../pgconf/ipAddress';
-import type { IpAddress } from '../pgconf/ipAddress';
 import type { ClientHostname } from '../pgconf/clientHostname';
 import { parseIp } from '../pgconf/ipAddress';
 import type { Client, ClientConfig, QueryResultRow } from 'pg';
@@ -45,6 +46,8 @@ export interface LiveCheckOptions {
   readonly clientAddress?: string;
   /** Looks up clientAddress's host name (confirmedClientHostname); called only when a rule names a host. */
   readonly resolveHostname?: (address: string) => Promise<ClientHostname>;
+  /** The OS user pg_probackup runs as, for peer rules over the local socket. */
+  readonly clientOsUser?: string;
 }
 
 export interface LiveCheckResult {
@@ -141,16 +144,31 @@ async function close(client: Client): Promise<void> {
 }
 
 /** Runs the check; throws LiveCheckError when the server cannot be reached or a query fails. */
+function isLocalHost(host: string): boolean {
+  const ip = parseIp(host);
+  return host.startsWith('/') || host === 'localhost' || (ip !== undefined && isLoopback(ip));
+}
+
 /**
  * The records of the server's pg_hba.conf read from disk, when the server runs on this machine
  * and the file is readable here; undefined otherwise (the rules then come from the view).
  */
 async function localHbaRecords(host: string, hbaFile: string | null | undefined, major: number): Promise<readonly HbaRecord[] | undefined> {
-  const local = host.startsWith('/') || host === 'localhost' || (parseIp(host) !== undefined && isLoopback(parseIp(host) as IpAddress));
-  if (!local || !hbaFile) return undefined;
+  if (!isLocalHost(host) || !hbaFile) return undefined;
   try {
     const set = await loadHba(fsConfReader, hbaFile, { major });
     return set.files.has(hbaFile) ? parseHbaSet(set, major).records : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** pg_ident.conf's lines read from disk, when the server runs on this machine and the file is readable here. */
+async function localIdentEntries(host: string, identFile: string | null | undefined, major: number): Promise<IdentEntry[] | undefined> {
+  if (!isLocalHost(host) || !identFile) return undefined;
+  try {
+    const set = await loadHba(fsConfReader, identFile, { major });
+    return set.files.has(identFile) ? identEntries(set) : undefined;
   } catch {
     return undefined;
   }
@@ -202,8 +220,8 @@ async function checkWith(client: Client, t: LiveTarget, options: LiveCheckOption
     'SELECT sourcefile, sourceline, name, setting, error FROM pg_catalog.pg_file_settings WHERE error IS NOT NULL ORDER BY seqno');
   const hbaRules = await maybe<HbaRuleRow>('pg_hba_file_rules',
     serverMajor >= 16
-      ? 'SELECT line_number, file_name, type, database, user_name, address, netmask, auth_method, error FROM pg_catalog.pg_hba_file_rules ORDER BY rule_number NULLS LAST, line_number'
-      : 'SELECT line_number, type, database, user_name, address, netmask, auth_method, error FROM pg_catalog.pg_hba_file_rules ORDER BY line_number');
+      ? 'SELECT line_number, file_name, type, database, user_name, address, netmask, auth_method, options, error FROM pg_catalog.pg_hba_file_rules ORDER BY rule_number NULLS LAST, line_number'
+      : 'SELECT line_number, type, database, user_name, address, netmask, auth_method, options, error FROM pg_catalog.pg_hba_file_rules ORDER BY line_number');
   // The roles the backup role belongs to, for +group rules (hba.c counts membership, not inheritance).
   let memberOf: string[] = [];
   try {
@@ -214,6 +232,8 @@ async function checkWith(client: Client, t: LiveTarget, options: LiveCheckOption
     // The role does not exist (the privilege check says so); no group counts.
   }
   const hbaFileRecords = await localHbaRecords(t.host, settings.find((r) => r.name === 'hba_file')?.setting ?? undefined, serverMajor);
+  const identMaps = options.clientOsUser === undefined ? undefined
+    : await localIdentEntries(t.host, settings.find((r) => r.name === 'ident_file')?.setting ?? undefined, serverMajor);
   const clientAddress = options.clientAddress ?? '127.0.0.1';
   const namesHost = (hbaRules ?? []).some((r) => r.address != null && !['all', 'samehost', 'samenet'].includes(r.address) && parseIp(r.address) === undefined);
   const clientHostname = namesHost && clientAddress !== 'local' && options.resolveHostname !== undefined
@@ -234,6 +254,8 @@ async function checkWith(client: Client, t: LiveTarget, options: LiveCheckOption
     slots,
   }, {
     role, walMode, major: serverMajor, clientAddress, memberOf,
+    ...(options.clientOsUser === undefined ? {} : { clientOsUser: options.clientOsUser }),
+    ...(identMaps === undefined ? {} : { identEntries: identMaps }),
     ...(clientHostname === undefined ? {} : { clientHostname }),
     ...(options.catalog === undefined ? {} : { catalog: options.catalog }),
     ...(options.instance === undefined ? {} : { instance: options.instance }),

@@ -7,6 +7,8 @@ import { parseBool } from '../pgconf/gucValues';
 import type { HbaLine, HbaToken } from '../pgconf/hbaLoader';
 import { firstMatch } from '../pgconf/hbaMatch';
 import type { AuthMethod, ConnType, HbaAddress, HbaRecord } from '../pgconf/hbaRecord';
+import { identAllows } from '../pgconf/identMap';
+import type { IdentEntry } from '../pgconf/identMap';
 import { parseIp } from '../pgconf/ipAddress';
 import { functionSignature } from './privileges';
 import type { PrivilegeReport } from './privileges';
@@ -54,6 +56,8 @@ export interface HbaRuleRow {
   readonly address?: string | null;
   /** The mask of an IP address, e.g. 255.255.255.255. */
   readonly netmask?: string | null;
+  /** The line's options as name=value, e.g. map=backupmap. */
+  readonly options?: readonly string[] | null;
   readonly error: string | null;
 }
 
@@ -88,6 +92,9 @@ export interface LiveRuleOptions {
   readonly memberOf?: readonly string[];
   /** The server's major, for regular expressions in user names (16+). */
   readonly major?: number;
+  /** The OS user pg_probackup runs as, and pg_ident.conf's lines, for peer rules. */
+  readonly clientOsUser?: string;
+  readonly identEntries?: readonly IdentEntry[];
   readonly catalog?: string;
   readonly instance?: string;
 }
@@ -110,7 +117,7 @@ export interface LiveRows {
 /** The settings the rules read from pg_settings (pending_restart rows come on top). */
 export const LIVE_SETTING_NAMES: readonly string[] = [
   'wal_level', 'max_wal_senders', 'max_replication_slots', 'archive_mode', 'archive_command', 'archive_library',
-  'archive_timeout', 'full_page_writes', 'data_checksums', 'config_file', 'hba_file', 'data_directory', 'ssl',
+  'archive_timeout', 'full_page_writes', 'data_checksums', 'config_file', 'hba_file', 'ident_file', 'data_directory', 'ssl',
   'password_encryption', 'server_version_num',
 ];
 
@@ -228,7 +235,15 @@ function hbaFindings(rules: readonly HbaRuleRow[] | undefined, settings: readonl
     ...(options.memberOf === undefined ? {} : { memberOf: options.memberOf }),
     ...(options.clientHostname === undefined ? {} : { hostname: options.clientHostname }),
   }));
-  if (firsts.some((f) => f !== undefined && f.method !== 'reject')) return;
+  const allowing = firsts.find((f) => f !== undefined && f.method !== 'reject');
+  if (allowing !== undefined) {
+    const refusal = peerRefusal(allowing, address, options);
+    if (refusal === undefined) return;
+    const row = records.find((x) => x.record === allowing)?.row;
+    const file = row?.file_name ?? hbaFile;
+    out.push({ severity: 'error', code: 'live/hba-replication', message: `pg_hba.conf refuses replication connections of role "${options.role}" over the local socket: its first matching line authenticates by peer, and ${refusal}`, ...(file ? { file } : {}), ...(row?.line_number != null ? { line: Number(row.line_number) } : {}) });
+    return;
+  }
   const rejecting = records.find((x) => firsts.includes(x.record))?.row;
   const from = address === 'local' ? 'over the local socket' : `from ${address}`;
   if (rejecting !== undefined) {
@@ -241,6 +256,16 @@ function hbaFindings(rules: readonly HbaRuleRow[] | undefined, settings: readonl
     message: `no pg_hba.conf line lets role "${options.role}" make a replication connection ${from} (the database keyword "all" does not cover replication): STREAM backups will be refused`,
     ...(hbaFile ? { file: hbaFile } : {}),
   });
+}
+
+/** Why a peer rule refuses the client (see hbaRules' peerRule), or undefined when it lets it in or cannot tell. */
+function peerRefusal(rule: HbaRecord, address: string, options: LiveRuleOptions): string | undefined {
+  const osUser = options.clientOsUser;
+  if (osUser === undefined || address !== 'local' || (rule.method !== 'peer' && rule.method !== 'ident')) return undefined;
+  const map = rule.options.find((o) => o.name === 'map')?.value;
+  if (map === undefined) return osUser === options.role ? undefined : `pg_probackup runs as OS user "${osUser}", not "${options.role}"`;
+  if (options.identEntries === undefined || identAllows(options.identEntries, map, osUser, options.role, options.memberOf ?? [], options.major ?? 17)) return undefined;
+  return `map "${map}" in pg_ident.conf does not let OS user "${osUser}" connect as role "${options.role}"`;
 }
 
 const CONN_TYPES: ReadonlySet<string> = new Set(['local', 'host', 'hostssl', 'hostnossl', 'hostgssenc', 'hostnogssenc']);
@@ -267,7 +292,11 @@ function recordOfRow(r: HbaRuleRow): HbaRecord | undefined {
   const method = (r.auth_method ?? 'reject') as AuthMethod;
   return {
     line, conntype: r.type as ConnType, databases: (r.database ?? []).map(token), roles: (r.user_name ?? []).map(token),
-    ...(address === undefined ? {} : { address }), method, methodToken: token(method), options: [],
+    ...(address === undefined ? {} : { address }), method, methodToken: token(method),
+    options: (r.options ?? []).flatMap((o) => {
+      const eq = o.indexOf('=');
+      return eq > 0 ? [{ name: o.slice(0, eq), value: o.slice(eq + 1), token: token(o) }] : [];
+    }),
   };
 }
 

@@ -3,7 +3,8 @@
 // conf.d), which pulls in its includes and the pg_hba.conf it names; a pg_hba.conf with no
 // postgresql.conf beside it is checked alone. Files are read through the core's reader with the
 // open editor buffers first, and each finding lands on the file it is about.
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { checkConf } from '../../core/pgconf/confRules';
@@ -15,6 +16,7 @@ import { checkHba } from '../../core/pgconf/hbaRules';
 import type { ClientHostname } from '../../core/pgconf/clientHostname';
 import { confirmedClientHostname } from '../../core/pgconf/clientHostname';
 import { checkReadiness, hostnameIfNeeded } from '../../core/pgconf/readiness';
+import { isRoot, osUserByUid } from '../../core/postgres/clusterUser';
 import type { Log } from '../../platform/log';
 import type { CheckerSettings } from './checkerSettings';
 import { checkerSettings, majorFor } from './checkerSettings';
@@ -28,6 +30,21 @@ const DEBOUNCE_MS = 300;
 const HOSTNAME_TTL_MS = 5 * 60 * 1000;
 
 const hostnames = new Map<string, { readonly at: number; readonly name: Promise<ClientHostname> }>();
+
+/**
+ * The OS user pg_probackup runs as, for peer lines: ours, or when we are root the owner of the
+ * configuration (the cluster's user, whom the commands run pg_probackup as).
+ */
+function clientOsUserFor(configFile: string): { clientOsUser?: string } {
+  try {
+    if (!isRoot()) return { clientOsUser: os.userInfo().username };
+    const owner = statSync(configFile).uid;
+    const name = osUserByUid(owner);
+    return name === undefined ? {} : { clientOsUser: name };
+  } catch {
+    return {};
+  }
+}
 
 /** The client address's host name, for pg_hba.conf lines that name hosts (looked up at most every few minutes). */
 function resolveHostname(address: string): Promise<ClientHostname> {
@@ -171,6 +188,7 @@ export class ConfDiagnostics implements vscode.Disposable {
       return checkHba(set, {
         major, backupRole: settings.backupRole, clientAddress: settings.clientAddress,
         ...(clientHostname === undefined ? {} : { clientHostname }),
+        ...clientOsUserFor(root.hbaFile),
       });
     }
     const ruleOptions = {
@@ -192,6 +210,7 @@ export class ConfDiagnostics implements vscode.Disposable {
       backupRole: settings.backupRole,
       clientAddress: settings.clientAddress,
       resolveHostname,
+      ...clientOsUserFor(root.configFile),
     });
     // No pg_hba.conf where postgresql.conf says (a lone config file): say nothing about it.
     if (result.hba.files.size === 0) return result.findings.filter((f) => f.file !== result.hba.mainFile);

@@ -1,6 +1,8 @@
 // "Check Server Readiness…", "Open GRANT Script…" and "Apply Missing GRANTs…": the live check
 // of a saved (or given) connection through the core, its report and Problems entries, and the
 // GRANT script for the backup role. Only a command connects, never opening a workspace.
+import * as os from 'node:os';
+import { isRoot } from '../../core/postgres/clusterUser';
 import { confirmedClientHostname } from '../../core/pgconf/clientHostname';
 import * as vscode from 'vscode';
 import type { ConnectionInfo } from '../../core/postgres/connection';
@@ -98,6 +100,8 @@ export class ServerReadiness {
       signal,
       clientAddress: s.clientAddress,
       resolveHostname: (address) => confirmedClientHostname(address),
+      // pg_probackup runs as the connection's cluster user when we are root, else as us.
+      clientOsUser: isRoot() && c.osUser ? c.osUser : os.userInfo().username,
       ...(arg?.major === undefined ? {} : { major: arg.major }),
       ...(s.catalog === undefined ? {} : { catalog: s.catalog }),
       ...(s.instance === undefined ? {} : { instance: s.instance }),
