@@ -174,6 +174,8 @@ for (const major of [13, 15, 17]) describe(`postgresql.conf tokenizer vs pg_file
       checkpoint_completion_target: ['0.9', '1', '1.1', '0'],
       log_rotation_size: ['10MB', '0', '2097151kB', '2GB'],
       autovacuum_naptime: ['1min', '1', '0', '2147483s'],
+      // A list of names (SplitIdentifierString): what follows a name must be a comma.
+      search_path: ['"$user", public', 'public', 'a,b', ' a , b ', 'public # not a comment', 'a b', '"a b", c', '""', '"x""y"', 'a,,b', ',a', 'a,', '"unclosed'],
     };
     for (const [name, vs] of Object.entries(values)) for (const v of vs) cases.push([name, v]);
     const cluster = handle.cluster;

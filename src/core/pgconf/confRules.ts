@@ -238,6 +238,7 @@ function describe(fact: ParamFact, v: string, p: NonNullable<ReturnType<typeof c
     case 'bad-number': return `invalid value for parameter "${fact.name}": "${v}"${p.hint === undefined ? '' : ` (${p.hint})`}${fact.unit ? ` (a number, optionally with a unit; base unit ${fact.unit})` : ''}`;
     case 'bad-unit': return `invalid unit in "${v}" for parameter "${fact.name}": valid units are ${p.validUnits.map((u) => `"${u}"`).join(', ')} (case matters)`;
     case 'out-of-range': return `${p.value}${fact.unit ? ` (in ${fact.unit})` : ''} is outside the valid range for parameter "${fact.name}" (${p.min} .. ${p.max})`;
+    case 'bad-list': return `invalid value for parameter "${fact.name}": "${v}": list syntax is invalid (a comma-separated list of names; a name with blanks, commas or # must be in double quotes)`;
     case 'bad-enum': {
       const guess = didYouMean(v, p.allowed);
       return `invalid value for parameter "${fact.name}": "${v}"; available values: ${p.allowed.join(', ')}${guess === undefined ? '' : `; did you mean "${guess}"?`}`;

@@ -11,7 +11,50 @@ export type ValueProblem =
   | { readonly kind: 'bad-bool' }
   | NumberProblem
   | { readonly kind: 'out-of-range'; readonly value: number; readonly min: number; readonly max: number }
-  | { readonly kind: 'bad-enum'; readonly allowed: readonly string[] };
+  | { readonly kind: 'bad-enum'; readonly allowed: readonly string[] }
+  | { readonly kind: 'bad-list' };
+
+/**
+ * Parameters whose check hook reads the value as a comma-separated list of identifiers
+ * (SplitIdentifierString): an item is "quoted" or a run without blanks and commas, and only
+ * blanks may follow it before the next comma. Anything else stops the server from starting.
+ */
+const IDENTIFIER_LISTS: ReadonlySet<string> = new Set(['search_path', 'temp_tablespaces']);
+
+const isBlank = (c: string): boolean => c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\v' || c === '\f';
+
+/** Whether SplitIdentifierString(value, ',') succeeds. */
+export function isIdentifierList(value: string): boolean {
+  let i = 0;
+  const n = value.length;
+  while (i < n && isBlank(value[i] as string)) i++;
+  if (i === n) return true; // an empty list
+  for (;;) {
+    if (value[i] === '"') {
+      // A quoted name (it may be empty); "" inside stands for one quote.
+      i++;
+      for (;;) {
+        const q = value.indexOf('"', i);
+        if (q < 0) return false;
+        if (value[q + 1] === '"') {
+          i = q + 2;
+          continue;
+        }
+        i = q + 1;
+        break;
+      }
+    } else {
+      const start = i;
+      while (i < n && value[i] !== ',' && !isBlank(value[i] as string)) i++;
+      if (i === start) return false;
+    }
+    while (i < n && isBlank(value[i] as string)) i++;
+    if (i === n) return true;
+    if (value[i] !== ',') return false;
+    i++;
+    while (i < n && isBlank(value[i] as string)) i++;
+  }
+}
 
 export function parseBool(v: string): boolean | undefined {
   const s = v.toLowerCase();
@@ -41,7 +84,7 @@ function parsedNumber(fact: ParamFact, value: string): { value: number } | Numbe
 export function checkValue(fact: ParamFact, value: string): ValueProblem | undefined {
   switch (fact.vartype) {
     case 'string':
-      return undefined;
+      return IDENTIFIER_LISTS.has(fact.name) && !isIdentifierList(value) ? { kind: 'bad-list' } : undefined;
     case 'bool':
       return parseBool(value) === undefined ? { kind: 'bad-bool' } : undefined;
     case 'enum':

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { checkValue, didYouMean, levenshtein, numericValue, parseBool } from '../../../src/core/pgconf/gucValues';
+import { checkValue, didYouMean, isIdentifierList, levenshtein, numericValue, parseBool } from '../../../src/core/pgconf/gucValues';
 import { availableMajors, paramFacts } from '../../../src/core/pgconf/paramFacts';
 
 describe('parameter facts and values', () => {
@@ -76,5 +76,13 @@ describe('parameter facts and values', () => {
     assert.equal(levenshtein('hots', 'host'), 1, 'a swap of neighbours is one edit');
     assert.equal(didYouMean('max_wal_sender', ['max_wal_senders', 'max_connections']), 'max_wal_senders');
     assert.equal(didYouMean('xyz', ['max_wal_senders']), undefined);
+  });
+
+  it('reads search_path as the server splits a list of names (SplitIdentifierString)', () => {
+    const fact = paramFacts(15).params.get('search_path');
+    assert.ok(fact);
+    for (const ok of ['"$user", public', 'public', ' a , b ', '""', '"x""y", z', '']) assert.equal(checkValue(fact, ok), undefined, ok);
+    for (const bad of ['public # not a comment', 'a b', 'a,,b', ',a', 'a,', '"unclosed']) assert.deepEqual(checkValue(fact, bad), { kind: 'bad-list' }, bad);
+    assert.equal(isIdentifierList('"a, b"'), true, 'a comma inside quotes is part of the name');
   });
 });
