@@ -1,7 +1,7 @@
 // The lesson walkthrough in the real extension host: the manifest's steps and their media, the
 // walkthrough page itself (screenshot), and the step marks other features report through.
 import * as assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { activateExtension, EXTENSION_ID, screenshot, sleep, waitFor } from './support/host';
@@ -41,6 +41,23 @@ describe('extension host: lesson walkthrough', () => {
       const byCommand = (step.completionEvents ?? []).filter((e) => probackupCommands.includes(e));
       assert.deepEqual(byCommand, [], `${step.id} is not completed by merely invoking a pg_probackup command`);
     }
+  });
+
+  it('links every step to a registered command, with arguments that parse', async () => {
+    await activateExtension();
+    const nls = JSON.parse(readFileSync(path.join(ext().extensionPath, 'package.nls.json'), 'utf8')) as Record<string, string>;
+    const registered = new Set(await vscode.commands.getCommands(true));
+    const links = Object.entries(nls).filter(([k]) => k.startsWith('walkthrough.step.'))
+      .flatMap(([, text]) => [...text.matchAll(/\(command:([\w.]+)(?:\?([^)\s]+))?\)/g)]);
+    assert.ok(links.length >= 10, `${links.length} links`);
+    for (const [, command, args] of links) {
+      assert.ok(registered.has(command ?? ''), `${command} is registered`);
+      if (args !== undefined) assert.doesNotThrow(() => JSON.parse(decodeURIComponent(args)), `${command} arguments: ${args}`);
+    }
+    // The lesson's backups run as the backup role, so the first one fails for lack of grants as the lesson says.
+    const backups = links.filter(([, c]) => c === 'pgBackupStudio.backup');
+    assert.equal(backups.length, 2);
+    for (const [, , args] of backups) assert.equal((JSON.parse(decodeURIComponent(args ?? '{}')) as { connectionName?: string }).connectionName, 'sandbox backup_user');
   });
 
   it('marks a step another feature reports, and rejects an unknown one', async () => {

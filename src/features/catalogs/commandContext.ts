@@ -75,7 +75,7 @@ export async function pickCatalog(ctx: CatalogContext, inv: Invoked<unknown>): P
   const all = ctx.tree.catalogPaths().map((c) => c.path);
   if (all.length === 1 && all[0]) return all[0];
   if (all.length === 0) throw new Stop('no-catalog', vscode.l10n.t('No catalog is open. Add or initialize one first.'));
-  const chosen = await vscode.window.showQuickPick(all, { title: vscode.l10n.t('Backup catalog') });
+  const chosen = await vscode.window.showQuickPick(all, { ignoreFocusOut: true, title: vscode.l10n.t('Backup catalog') });
   if (!chosen) throw new Stop('cancelled', '');
   return chosen;
 }
@@ -87,7 +87,7 @@ export async function pickInstance(ctx: CatalogContext, inv: Invoked<unknown>, c
   const names = read.kind === 'ok' ? read.model.instances.map((i) => i.instance) : [];
   if (names.length === 1 && names[0]) return names[0];
   const chosen = names.length > 0
-    ? await vscode.window.showQuickPick(names, { title: vscode.l10n.t('Instance') })
+    ? await vscode.window.showQuickPick(names, { ignoreFocusOut: true, title: vscode.l10n.t('Instance') })
     : await vscode.window.showInputBox({ title: vscode.l10n.t('Instance name'), ignoreFocusOut: true });
   if (!chosen) throw new Stop('cancelled', '');
   return chosen;
@@ -100,7 +100,7 @@ export async function pickBackup(ctx: CatalogContext, inv: Invoked<unknown>, cat
   const model = await ctx.tree.instance(catalog, instance);
   const items = [...(model?.byId.values() ?? [])].filter(filter).map((b) => ({ label: b.id, description: `${b.mode} ${b.walMode} · ${b.status}`, ...(b.note !== undefined ? { detail: b.note } : {}) }));
   if (items.length === 0) throw new Stop('no-backup', vscode.l10n.t('Instance {0} has no backup to choose.', instance));
-  const chosen = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Backup of {0}', instance) });
+  const chosen = await vscode.window.showQuickPick(items, { ignoreFocusOut: true, title: vscode.l10n.t('Backup of {0}', instance) });
   if (!chosen) throw new Stop('cancelled', '');
   return chosen.label;
 }
@@ -162,7 +162,7 @@ export async function pickConnection(ctx: CatalogContext, inv: Invoked<unknown>,
   ];
   if (items.length === 0) return undefined;
   items.sort((x, y) => Number(y.picked) - Number(x.picked));
-  const chosen = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Connect to PostgreSQL as') });
+  const chosen = await vscode.window.showQuickPick(items, { ignoreFocusOut: true, title: vscode.l10n.t('Connect to PostgreSQL as') });
   if (!chosen) throw new Stop('cancelled', '');
   return chosen.c;
 }

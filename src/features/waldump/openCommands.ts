@@ -196,12 +196,12 @@ export class Opener {
       if (!dir) return { ok: false, message: 'no directory chosen' };
       const names = readdirSync(dir).filter((n) => parseWalFileName(n) !== undefined).sort();
       const first = names[0] ? parseWalFileName(names[0]) : undefined;
-      const startLsn = await vscode.window.showInputBox({
+      const startLsn = await vscode.window.showInputBox({ ignoreFocusOut: true,
         title: vscode.l10n.t('Start LSN'), value: first ? formatLsn(first.startLsn) : '',
         validateInput: (v) => (parseLsn(v) === undefined ? vscode.l10n.t('An LSN like 0/3000028') : undefined),
       });
       if (!startLsn) return { ok: false, message: 'no start LSN' };
-      const endLsn = await vscode.window.showInputBox({
+      const endLsn = await vscode.window.showInputBox({ ignoreFocusOut: true,
         title: vscode.l10n.t('End LSN (empty: to the end of the WAL there)'),
         validateInput: (v) => (v !== '' && parseLsn(v) === undefined ? vscode.l10n.t('An LSN like 0/3000028, or nothing') : undefined),
       });

@@ -39,20 +39,20 @@ async function askFilters(current: WaldumpFilters): Promise<WaldumpFilters | und
     { key: 'bkpDetails', label: 'Block details on their own lines (-b)', description: current.bkpDetails ? 'on' : '' },
     { key: 'clear', label: 'Clear all filters' },
   ];
-  const pick = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Filter the WAL dump') });
+  const pick = await vscode.window.showQuickPick(items, { ignoreFocusOut: true, title: vscode.l10n.t('Filter the WAL dump') });
   if (!pick) return undefined;
   const f: { -readonly [K in keyof WaldumpFilters]: WaldumpFilters[K] } = { ...current };
   switch (pick.key) {
     case 'clear': return {};
     case 'rmgr': {
-      const r = await vscode.window.showQuickPick(['(any)', ...rmgrNames()], { title: 'Resource manager' });
+      const r = await vscode.window.showQuickPick(['(any)', ...rmgrNames()], { ignoreFocusOut: true, title: 'Resource manager' });
       if (r === undefined) return undefined;
       if (r === '(any)') delete f.rmgr;
       else f.rmgr = r;
       return f;
     }
     case 'fork': {
-      const r = await vscode.window.showQuickPick(['(any)', ...FORK_NAMES], { title: 'Fork' });
+      const r = await vscode.window.showQuickPick(['(any)', ...FORK_NAMES], { ignoreFocusOut: true, title: 'Fork' });
       if (r === undefined) return undefined;
       if (r === '(any)') delete f.fork;
       else f.fork = r as WaldumpFilters['fork'] & string;
@@ -62,7 +62,7 @@ async function askFilters(current: WaldumpFilters): Promise<WaldumpFilters | und
     case 'bkpDetails': f.bkpDetails = !current.bkpDetails; return f;
     default: {
       const key = pick.key;
-      const v = await vscode.window.showInputBox({
+      const v = await vscode.window.showInputBox({ ignoreFocusOut: true,
         title: pick.label, value: pick.description ?? '',
         validateInput: (s) => (s === '' || (key === 'relation' ? /^\d+\/\d+\/\d+$/.test(s) : /^\d+$/.test(s)) ? undefined : vscode.l10n.t('Not valid here')),
       });
@@ -101,7 +101,7 @@ export function register(context: vscode.ExtensionContext, services: Services): 
       void vscode.window.showInformationMessage(vscode.l10n.t('Open a WAL dump first.'));
       return { ok: false, message: 'no WAL dump is active' };
     }
-    const text = arg?.lsn ?? await vscode.window.showInputBox({
+    const text = arg?.lsn ?? await vscode.window.showInputBox({ ignoreFocusOut: true,
       title: vscode.l10n.t('Go to LSN'), placeHolder: '0/3000028',
       validateInput: (v) => (parseLsn(v) === undefined ? vscode.l10n.t('An LSN like 0/3000028') : undefined),
     });
@@ -136,7 +136,7 @@ export function register(context: vscode.ExtensionContext, services: Services): 
         label: `Page ${p.index + 1}`, description: `${p.records} records`,
         detail: p.firstLsn !== undefined ? `lines ${p.firstLine + 1}…${p.firstLine + p.lines}` : '', page: p.index,
       }));
-      const pick = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('WAL dump page') });
+      const pick = await vscode.window.showQuickPick(items, { ignoreFocusOut: true, title: vscode.l10n.t('WAL dump page') });
       if (!pick) return { ok: false };
       page = pick.page;
     } else page = ref.page + delta;
@@ -179,7 +179,7 @@ export function register(context: vscode.ExtensionContext, services: Services): 
       void vscode.window.showInformationMessage(vscode.l10n.t('Statistics need pg_waldump {0}, which is not installed.', spec.major));
       return { ok: false, message: `no pg_waldump ${spec.major}` };
     }
-    const sortBy = arg?.sortBy ?? (await vscode.window.showQuickPick(STATS_COLUMNS.map((c) => ({ label: c.label, id: c.id })), { title: vscode.l10n.t('Sort the statistics by') }))?.id;
+    const sortBy = arg?.sortBy ?? (await vscode.window.showQuickPick(STATS_COLUMNS.map((c) => ({ label: c.label, id: c.id })), { ignoreFocusOut: true, title: vscode.l10n.t('Sort the statistics by') }))?.id;
     if (!sortBy) return { ok: false, message: 'cancelled' };
     const args = waldumpArgs(spec.source, spec.filters, 'record');
     services.log.info(`${found.file} ${args.join(' ')}`);

@@ -66,7 +66,7 @@ export class RelationLookup implements vscode.Disposable {
       const pick = await vscode.window.showQuickPick([
         ...all.map((c) => ({ label: c.name, description: describeConnection(c) })),
         { label: none, description: '' },
-      ], { title: vscode.l10n.t('Relation names in WAL hovers come from which server?') });
+      ], { ignoreFocusOut: true, title: vscode.l10n.t('Relation names in WAL hovers come from which server?') });
       if (!pick) return { ok: false, message: 'cancelled' };
       name = pick.label === none ? '' : pick.label;
     }

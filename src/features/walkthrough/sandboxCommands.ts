@@ -229,7 +229,7 @@ export class SandboxCommands {
         { label: `$(trash) ${vscode.l10n.t('Remove Sandbox…')}`, command: 'pgBackupStudio.sandbox.remove' },
       ]
       : [{ label: `$(add) ${vscode.l10n.t('Create Sandbox Cluster…')}`, command: 'pgBackupStudio.sandbox.create' }];
-    const picked = await vscode.window.showQuickPick(items, {
+    const picked = await vscode.window.showQuickPick(items, { ignoreFocusOut: true,
       title: r ? vscode.l10n.t('PostgreSQL {0} sandbox, 127.0.0.1:{1}', r.serverVersion, String(r.port)) : vscode.l10n.t('PostgreSQL sandbox'),
     });
     if (picked) await vscode.commands.executeCommand(picked.command);

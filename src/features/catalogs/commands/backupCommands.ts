@@ -118,7 +118,7 @@ export async function askTarget(title: string, suggestions: { time?: string; lsn
   const time = vscode.l10n.t('A point in time…');
   const xid = vscode.l10n.t('A transaction ID…');
   const lsn = vscode.l10n.t('An LSN…');
-  const pick = await vscode.window.showQuickPick([none, time, xid, lsn], { title });
+  const pick = await vscode.window.showQuickPick([none, time, xid, lsn], { ignoreFocusOut: true, title });
   if (pick === undefined) throw new Stop('cancelled', '');
   if (pick === none) return undefined;
   const value = await vscode.window.showInputBox({
@@ -142,7 +142,7 @@ async function pickBackupOrAll(ctx: CatalogContext, catalog: string, instance: s
     ...backups.map((b) => ({ label: b.id, description: `${b.mode} ${b.walMode} · ${b.status}`, id: b.id as string | undefined, ...(b.note !== undefined ? { detail: b.note } : {}) })),
     all,
   ];
-  const chosen = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Validate which backup of {0}?', instance) });
+  const chosen = await vscode.window.showQuickPick(items, { ignoreFocusOut: true, title: vscode.l10n.t('Validate which backup of {0}?', instance) });
   if (!chosen) throw new Stop('cancelled', '');
   return chosen.id;
 }

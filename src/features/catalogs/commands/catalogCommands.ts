@@ -2,6 +2,7 @@
 // instance, open the catalog's log, point the extension at pg_probackup, and the test hooks
 // that load a catalog from recorded JSON.
 import { chownSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { addInstanceCommand, delInstanceCommand, initCommand } from '../../../core/probackup/catalogCommands';
@@ -24,8 +25,11 @@ async function addToSetting(ctx: CatalogContext, catalog: string): Promise<boole
   return true;
 }
 
-async function folder(title: string, openLabel: string): Promise<string> {
-  const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, title, openLabel });
+async function folder(title: string, openLabel: string, near?: string): Promise<string> {
+  const picked = await vscode.window.showOpenDialog({
+    canSelectFolders: true, canSelectFiles: false, canSelectMany: false, title, openLabel,
+    ...(near !== undefined && existsSync(near) ? { defaultUri: vscode.Uri.file(near) } : {}),
+  });
   const p = picked?.[0]?.fsPath;
   if (!p) throw new Stop('cancelled', '');
   return p;
@@ -52,7 +56,7 @@ async function catalogOwner(ctx: CatalogContext, inv: ReturnType<typeof invoked>
   if (!isRoot()) return undefined;
   const users = [...new Set(ctx.services.connections.list().flatMap((c) => (c.osUser ? [c.osUser] : [])))].sort();
   if (users.length <= 1 || !inv.interactive) return users.length === 1 ? users[0] : undefined;
-  const picked = await vscode.window.showQuickPick(users, {
+  const picked = await vscode.window.showQuickPick(users, { ignoreFocusOut: true,
     title: vscode.l10n.t('OS user that will run pg_probackup on this catalog (it must read the data directories)'),
   });
   if (picked === undefined) throw new Stop('cancelled', '');
@@ -63,10 +67,14 @@ async function catalogOwner(ctx: CatalogContext, inv: ReturnType<typeof invoked>
 function prepareCatalogFolder(catalog: string, userName: string): void {
   const user = findOsUser(userName);
   if (!user) throw new Stop('no-os-user', vscode.l10n.t('No OS user named "{0}".', userName));
-  if (!existsSync(catalog)) mkdirSync(catalog, { recursive: true, mode: 0o700 });
-  if (readdirSync(catalog).length === 0) chownSync(catalog, user.uid, user.gid);
-  const blocked = firstUntraversable(catalog, user);
-  if (blocked !== undefined) {
+  // Checked before anything is made, so a refused folder leaves nothing behind.
+  let existing = catalog;
+  while (!existsSync(existing) && path.dirname(existing) !== existing) existing = path.dirname(existing);
+  const blocked = firstUntraversable(existing, user);
+  if (blocked === undefined) {
+    if (!existsSync(catalog)) mkdirSync(catalog, { recursive: true, mode: 0o700 });
+    if (readdirSync(catalog).length === 0) chownSync(catalog, user.uid, user.gid);
+  } else {
     throw new Stop('catalog-unreachable', vscode.l10n.t(
       'OS user "{0}", who runs pg_probackup for your clusters, cannot reach {1}: {2} is closed to it. Choose a folder it can reach.',
       userName, catalog, blocked));
@@ -77,8 +85,14 @@ export function initCatalog(ctx: CatalogContext) {
   return (arg?: unknown) => guarded(ctx, async () => {
     const inv = invoked<{ catalog: string }>(arg);
     const binary = await binaryForMajor(ctx);
-    const catalog = path.resolve(inv.args.catalog ?? await folder(vscode.l10n.t('Folder for a new backup catalog (empty or new)'), vscode.l10n.t('Initialize Here')));
-    const osUser = inv.args.osUser ?? await catalogOwner(ctx, inv);
+    const owner = inv.args.osUser ?? await catalogOwner(ctx, inv);
+    // The dialog opens in the home of the user who will own the catalog (postgres: /var/lib/postgresql), a place it can reach.
+    const home = owner !== undefined ? findOsUser(owner)?.home : os.homedir();
+    const catalog = path.resolve(inv.args.catalog ?? await folder(vscode.l10n.t('Folder for a new backup catalog (empty or new)'), vscode.l10n.t('Initialize Here'), home));
+    if (existsSync(path.join(catalog, 'PG_VERSION')) || existsSync(path.join(catalog, 'global', 'pg_control'))) {
+      throw new Stop('catalog-is-data-directory', vscode.l10n.t('{0} is a PostgreSQL data directory. A backup catalog needs a folder of its own, outside every data directory.', catalog));
+    }
+    const osUser = owner;
     if (osUser !== undefined && isRoot()) prepareCatalogFolder(catalog, osUser);
     const out = await ctx.runner.run({
       title: vscode.l10n.t('Initializing catalog {0}', catalog),

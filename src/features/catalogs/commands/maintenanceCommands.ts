@@ -121,7 +121,7 @@ export function checkdb(ctx: CatalogContext) {
     if (amcheck === undefined && inv.interactive) {
       const files = vscode.l10n.t('Data files only (page checksums)');
       const withAmcheck = vscode.l10n.t('Data files and indexes (--amcheck, needs the amcheck extension)');
-      const pick = await vscode.window.showQuickPick([files, withAmcheck], { title: vscode.l10n.t('checkdb of {0}', instance) });
+      const pick = await vscode.window.showQuickPick([files, withAmcheck], { ignoreFocusOut: true, title: vscode.l10n.t('checkdb of {0}', instance) });
       if (!pick) throw new Stop('cancelled', '');
       amcheck = pick === withAmcheck;
     }
