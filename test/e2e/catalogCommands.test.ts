@@ -15,7 +15,7 @@ import { walkNodes } from '../../src/core/probackup/catalogModel';
 import type { InstanceModel } from '../../src/core/probackup/catalogModel';
 import { backupCommand, restoreCommand, validateCommand } from '../../src/core/probackup/dataCommands';
 import { versionCommand } from '../../src/core/probackup/discovery';
-import { ProbackupError } from '../../src/core/probackup/probackupError';
+import { failure } from '../support/probackupFailure';
 import { createProgressTracker } from '../../src/core/probackup/progress';
 import { run, runInvocation } from '../../src/core/process/runner';
 import type { RunOptions } from '../../src/core/process/runner';
@@ -30,16 +30,6 @@ import { skipBecause } from '../support/skip';
 
 const binary = process.env['PG_PROBACKUP'];
 const INSTANCE = 'main';
-
-async function failure(p: Promise<unknown>): Promise<ProbackupError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof ProbackupError, `a ProbackupError, not ${String(e)}`);
-    return e;
-  }
-  return assert.fail('expected the run to fail');
-}
 
 describe('catalog commands: the STREAM lesson with the real pg_probackup (e2e)', function () {
   this.timeout(300_000);

@@ -159,6 +159,24 @@ export function pinArgs(p: PinOptions | undefined): string[] {
   return args;
 }
 
+const TTL_UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, min: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** A --ttl text in milliseconds (no unit: seconds), or undefined when pinArgs would refuse it. */
+export function ttlMillis(ttl: string): number | undefined {
+  const m = /^(\d+)\s*(ms|s|min|h|d)?$/.exec(ttl.trim());
+  return m ? Number(m[1]) * (TTL_UNIT_MS[m[2] ?? 's'] ?? 1000) : undefined;
+}
+
+/**
+ * Until when `set-backup --ttl` pins a backup: pg_probackup 2.5 counts the TTL from the backup's
+ * recovery-time, not from now (catalog.c: expire_time = recovery_time + ttl). For an old backup a
+ * short TTL ends in the past: the run succeeds and pins nothing. Undefined for 0 (unpin) or bad text.
+ */
+export function ttlPinnedUntil(recoveryTime: Date, ttl: string): Date | undefined {
+  const ms = ttlMillis(ttl);
+  return ms === undefined || ms === 0 ? undefined : new Date(recoveryTime.getTime() + ms);
+}
+
 export function recoveryTargetArgs(t: RecoveryTarget | undefined): string[] {
   if (!t) return [];
   const chosen = [t.time, t.xid, t.lsn, t.name, t.target].filter((v) => v !== undefined).length;

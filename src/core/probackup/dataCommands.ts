@@ -180,9 +180,23 @@ export interface RestoreOptions extends InstanceOptions {
   readonly progress?: boolean;
   readonly noSync?: boolean;
   readonly tablespaceMapping?: readonly { readonly from: string; readonly to: string }[];
+  /** --external-mapping=OLD=NEW: where an external directory of the backup goes instead of its recorded place. */
+  readonly externalMapping?: readonly { readonly from: string; readonly to: string }[];
+  /** --skip-external-dirs: restore no external directory. */
+  readonly skipExternalDirs?: boolean;
   readonly waldir?: string;
   readonly dbInclude?: readonly string[];
   readonly dbExclude?: readonly string[];
+}
+
+/**
+ * OLD=NEW of -T and --external-mapping. pg_probackup splits at an unescaped '=' and drops the
+ * backslash of '\='; both sides must be absolute (it stops with an error otherwise).
+ */
+function pathMapArg(m: { readonly from: string; readonly to: string }): string {
+  for (const p of [m.from, m.to]) if (!p.startsWith('/')) throw new RangeError(`a mapped directory must be an absolute path, not "${p}"`);
+  const esc = (p: string): string => p.replace(/=/g, '\\=');
+  return `${esc(m.from)}=${esc(m.to)}`;
 }
 
 export interface RestoreOutcome {
@@ -191,6 +205,7 @@ export interface RestoreOutcome {
 
 export function restoreCommand(o: RestoreOptions): Invocation<RestoreOutcome> {
   if (o.dbInclude?.length && o.dbExclude?.length) throw new RangeError('use either dbInclude or dbExclude, not both');
+  if (o.skipExternalDirs && o.externalMapping?.length) throw new RangeError('use either externalMapping or skipExternalDirs, not both');
   const args = ['restore', ...instanceArgs(o)];
   if (o.pgdata !== undefined) args.push('-D', o.pgdata);
   if (o.backupId !== undefined) args.push('-i', o.backupId);
@@ -209,7 +224,9 @@ export function restoreCommand(o: RestoreOptions): Invocation<RestoreOutcome> {
   if (o.incrementalMode !== undefined) args.push('-I', o.incrementalMode);
   args.push(...flag(o.force, '--force'), ...flag(o.noValidate, '--no-validate'), ...flag(o.skipBlockValidation, '--skip-block-validation'));
   args.push(...threadArgs(o.threads), ...flag(o.progress, '--progress'), ...flag(o.noSync, '--no-sync'));
-  for (const m of o.tablespaceMapping ?? []) args.push('-T', `${m.from}=${m.to}`);
+  for (const m of o.tablespaceMapping ?? []) args.push('-T', pathMapArg(m));
+  for (const m of o.externalMapping ?? []) args.push(`--external-mapping=${pathMapArg(m)}`);
+  args.push(...flag(o.skipExternalDirs, '--skip-external-dirs'));
   if (o.waldir !== undefined) args.push(`--waldir=${o.waldir}`);
   for (const db of o.dbInclude ?? []) args.push(`--db-include=${db}`);
   for (const db of o.dbExclude ?? []) args.push(`--db-exclude=${db}`);

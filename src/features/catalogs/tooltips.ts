@@ -68,9 +68,10 @@ export function backupTooltip(b: Backup, node: BackupNode): vscode.MarkdownStrin
   return md;
 }
 
+/** Where a range ends: inside its last archived segment (recovery stops where the WAL in it ends), or the backup's own recovery point. */
 export function describeEnd(end: RangeEnd): string {
   return end.kind === 'wal'
-    ? `${end.lsn} (end of WAL segment ${end.lastSegment}, timeline ${end.timeline})`
+    ? `the end of the archived WAL, somewhere in segment ${end.lastSegment} (timeline ${end.timeline}, past ${end.segmentStartLsn})`
     : `${formatTime(end.time)} (LSN ${end.lsn ?? '—'}, the backup's own recovery point)`;
 }
 

@@ -105,7 +105,8 @@ function windowItem(n: WindowNode): vscode.TreeItem {
   const w = n.model.window;
   const item = new vscode.TreeItem(vscode.l10n.t('Recoverable window'), C.None);
   if (w) {
-    const to = w.to.kind === 'wal' ? `${w.to.lsn} (WAL ${w.to.lastSegment})` : formatTime(w.to.time);
+    // The archive ends somewhere inside its last segment: name the segment, not its end LSN, which recovery never reaches.
+    const to = w.to.kind === 'wal' ? `end of WAL in ${w.to.lastSegment}` : formatTime(w.to.time);
     item.description = `${formatTime(w.from.time)} → ${to}`;
     item.iconPath = new vscode.ThemeIcon('history', new vscode.ThemeColor(w.missingWal.length > 0 ? 'charts.orange' : 'charts.green'));
   } else {

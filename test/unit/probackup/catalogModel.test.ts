@@ -129,7 +129,7 @@ describe('recoverable window', () => {
     assert.equal(w.from.backupId, 'TP0QXY');
     assert.equal(w.from.time?.toISOString(), '2026-11-24T18:20:23.000Z');
     // show_archive.json: max-segno 00000001000000000000000E, no lost segments; segment 0xE ends at 0/F000000.
-    assert.deepEqual(w.to, { kind: 'wal', timeline: 1, lastSegment: '00000001000000000000000E', lsn: '0/F000000' });
+    assert.deepEqual(w.to, { kind: 'wal', timeline: 1, lastSegment: '00000001000000000000000E', segmentStartLsn: '0/E000000', lsn: '0/F000000' });
     assert.equal(w.toAtLeast?.toISOString(), '2026-11-24T18:20:34.000Z');
     assert.deepEqual(w.missingWal, []);
   });
@@ -138,7 +138,7 @@ describe('recoverable window', () => {
     const w = model('archive-mode/show.json', archiveWithLost([['000000010000000000000008', '000000010000000000000009']])).window;
     assert.ok(w);
     const full = w.ranges.find((r) => r.backup.backupId === 'TP0QXY');
-    assert.deepEqual(full?.end, { kind: 'wal', timeline: 1, lastSegment: '000000010000000000000007', lsn: '0/8000000' });
+    assert.deepEqual(full?.end, { kind: 'wal', timeline: 1, lastSegment: '000000010000000000000007', segmentStartLsn: '0/7000000', lsn: '0/8000000' });
     assert.equal(w.to.kind === 'wal' && w.to.lastSegment, '00000001000000000000000E');
   });
 
@@ -167,13 +167,13 @@ describe('recoverable window', () => {
     };
     raw[0]!.timelines = [tli2, tli1];
     const w = model('archive-mode/show.json', JSON.stringify(raw)).window;
-    assert.deepEqual(w?.to, { kind: 'wal', timeline: 2, lastSegment: '000000020000000000000012', lsn: '0/13000000' });
+    assert.deepEqual(w?.to, { kind: 'wal', timeline: 2, lastSegment: '000000020000000000000012', segmentStartLsn: '0/12000000', lsn: '0/13000000' });
     // A branch after the end of what timeline 1 holds is not reachable: the PAGE backup stops at
     // the end of segment C, and the newest point is the STREAM backup's own (0/D000168 > 0/D000000).
     tli2.switchpoint = '0/E800000';
     const w2 = model('archive-mode/show.json', JSON.stringify(raw)).window;
     const page = w2?.ranges.find((r) => r.backup.backupId === 'TP0QY6');
-    assert.deepEqual(page?.end, { kind: 'wal', timeline: 1, lastSegment: '00000001000000000000000C', lsn: '0/D000000' });
+    assert.deepEqual(page?.end, { kind: 'wal', timeline: 1, lastSegment: '00000001000000000000000C', segmentStartLsn: '0/C000000', lsn: '0/D000000' });
     assert.deepEqual(w2?.to, { kind: 'backup', time: new Date('2026-11-24T18:20:34Z'), lsn: '0/D000168' });
   });
 

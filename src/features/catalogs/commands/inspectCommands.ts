@@ -1,6 +1,6 @@
 // Reading and annotating: a backup's report, the instance's configuration (show / set), pin and
 // note a backup (set-backup), and copy the command line of a backup.
-import { noteProblem } from '../../../core/probackup/commandArgs';
+import { noteProblem, ttlMillis, ttlPinnedUntil } from '../../../core/probackup/commandArgs';
 import * as vscode from 'vscode';
 import { setBackupCommand, setConfigCommand, showBackupCommand, showConfigCommand } from '../../../core/probackup/catalogCommands';
 import type { SetConfigOptions } from '../../../core/probackup/catalogCommands';
@@ -10,7 +10,7 @@ import { backupCommand, restoreCommand, validateCommand } from '../../../core/pr
 import type { BackupModeArg } from '../../../core/probackup/dataCommands';
 import type { CatalogContext } from '../commandContext';
 import { binaryFor, guarded, invoked, pickBackup, pickCatalog, pickInstance, runAsFor, Stop } from '../commandContext';
-import { commandLine } from '../../../core/probackup/format';
+import { commandLine, formatTime } from '../../../core/probackup/format';
 import type { ReportDocuments } from '../reportDocuments';
 import { backupReport, configReport } from '../reportDocuments';
 
@@ -116,13 +116,43 @@ export function setBackup(ctx: CatalogContext) {
       if (!what) throw new Stop('cancelled', '');
       if (what === unpin) ttl = 0;
       else {
+        // pg_probackup counts a TTL from the backup's recovery time, not from now: say so, show
+        // where the pin would end, and catch a pin that would end in the past (it reports success).
+        const recovery = what === pin ? (await ctx.tree.instance(catalog, instance))?.byId.get(backupId)?.recoveryTime : undefined;
+        const ttlCheck = (x: string): vscode.InputBoxValidationMessage | string | undefined => {
+          if (ttlMillis(x) === undefined) return vscode.l10n.t('A number with a unit: ms, s, min, h or d (e.g. 7d)');
+          const end = recovery ? ttlPinnedUntil(recovery, x) : undefined;
+          if (!end) return undefined;
+          return end.getTime() <= Date.now()
+            ? { message: vscode.l10n.t('Pins until {0}, which has passed: nothing would be pinned.', formatTime(end)), severity: vscode.InputBoxValidationSeverity.Warning }
+            : { message: vscode.l10n.t('Pins until {0}.', formatTime(end)), severity: vscode.InputBoxValidationSeverity.Info };
+        };
         const v = await vscode.window.showInputBox({
-          title: what, ignoreFocusOut: true, prompt: what === pin ? '7d, 12h, 30min' : what === until ? '2027-01-31 00:00:00+00' : '',
-          ...(what === setNote ? { validateInput: (x: string) => noteProblem(x) } : {}),
+          title: what, ignoreFocusOut: true,
+          prompt: what === pin
+            ? recovery
+              ? vscode.l10n.t('7d, 12h, 30min — counted from the backup\'s recovery time ({0}), not from now', formatTime(recovery))
+              : vscode.l10n.t('7d, 12h, 30min — counted from the backup\'s recovery time, not from now')
+            : what === until ? '2027-01-31 00:00:00+00' : '',
+          ...(what === setNote ? { validateInput: (x: string) => noteProblem(x) } : what === pin ? { validateInput: ttlCheck } : {}),
         });
         if (v === undefined) throw new Stop('cancelled', '');
-        if (what === pin) ttl = v.trim();
-        else if (what === until) expireTime = v.trim().replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00');
+        if (what === pin) {
+          ttl = v.trim();
+          const end = recovery ? ttlPinnedUntil(recovery, ttl) : undefined;
+          const ms = ttlMillis(ttl);
+          if (end && ms !== undefined && end.getTime() <= Date.now()) {
+            const fromNow = new Date(Date.now() + ms);
+            const instead = vscode.l10n.t('Pin Until {0}', formatTime(fromNow));
+            const choice = await vscode.window.showWarningMessage(
+              vscode.l10n.t('A TTL of {0} would pin {1} only until {2}, which has passed: pg_probackup counts it from the backup\'s recovery time ({3}), reports success, and pins nothing.', ttl, backupId, formatTime(end), formatTime(recovery)),
+              { modal: true, detail: vscode.l10n.t('Pin it for {0} from now instead, with --expire-time?', ttl) }, instead,
+            );
+            if (choice !== instead) throw new Stop('cancelled', '');
+            ttl = undefined;
+            expireTime = fromNow.toISOString();
+          }
+        } else if (what === until) expireTime = v.trim().replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00');
         else note = v;
       }
     }
