@@ -1,6 +1,7 @@
 // Destructive and checking commands: delete one backup (a --dry-run preview first, then a modal
 // confirmation), delete expired backups by retention, merge, and checkdb.
 import * as vscode from 'vscode';
+import { retentionPurge } from '../../../core/probackup/retention';
 import { walkNodes } from '../../../core/probackup/catalogModel';
 import { checkdbCommand, deleteCommand, mergeCommand } from '../../../core/probackup/dataCommands';
 import { parseLogLine } from '../../../core/probackup/logLines';
@@ -70,18 +71,29 @@ export function deleteExpired(ctx: CatalogContext) {
     };
     const lines: string[] = [];
     const dry = await ctx.runner.run({ title: vscode.l10n.t('Evaluating retention of {0}', instance), invocation: deleteCommand({ ...opts, dryRun: true }), lock: { catalog, instance }, onLine: (l) => lines.push(l) });
-    const expired = dry.verdicts.filter((v) => v.expired).map((v) => v.backupId);
+    // The dry run lists verdicts only; an expired backup that a kept (e.g. pinned) child needs stays.
+    const model = await ctx.tree.instance(catalog, instance);
+    const plan = retentionPurge(dry.verdicts, (id) => model?.byId.get(id)?.parentBackupId);
+    const expired = [...plan.deleted];
     if (expired.length === 0 && !inv.args.deleteWal) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('No backup of {0} is expired by its retention policy.', instance));
-      return { ok: true as const, preview: expired, deleted: [] as string[], verdicts: dry.verdicts };
+      void vscode.window.showInformationMessage(plan.retained.length === 0
+        ? vscode.l10n.t('No backup of {0} is expired by its retention policy.', instance)
+        : vscode.l10n.t('No backup of {0} would be deleted: the expired ones are needed by backups that are kept ({1}).', instance,
+          plan.retained.map((r) => `${r.backupId} ← ${r.descendant}`).join(', ')));
+      return { ok: true as const, preview: expired, retained: plan.retained, deleted: [] as string[], verdicts: dry.verdicts };
     }
-    const detail = [vscode.l10n.t('Expired: {0}', expired.join(', ') || '—'), ...infoLines(lines)].join('\n');
+    const detail = [
+      vscode.l10n.t('To delete: {0}', expired.join(', ') || '—'),
+      ...(plan.retained.length > 0 ? [vscode.l10n.t('Expired but kept, needed by a kept backup: {0}', plan.retained.map((r) => `${r.backupId} (for ${r.descendant})`).join(', '))] : []),
+      ...(inv.args.mergeExpired ? [vscode.l10n.t('With merge: expired backups may be merged into their kept descendants instead of deleted.')] : []),
+      ...infoLines(lines),
+    ].join('\n');
     if (!await confirmed(inv, vscode.l10n.t('Delete {0} expired backup(s) of {1}?', expired.length, instance), detail, vscode.l10n.t('Delete Expired'))) {
       return { ok: false as const, code: 'cancelled', message: '', preview: expired };
     }
     const out = await ctx.runner.run({ title: vscode.l10n.t('Deleting expired backups of {0}', instance), invocation: deleteCommand(opts), lock: { catalog, instance }, runOptions: runAsFor(inv.args.osUser) });
     ctx.tree.refresh(catalog);
-    return { ok: true as const, preview: expired, deleted: out.deleted, merged: out.merged, verdicts: dry.verdicts };
+    return { ok: true as const, preview: expired, retained: plan.retained, deleted: out.deleted, merged: out.merged, verdicts: dry.verdicts };
   });
 }
 
