@@ -47,6 +47,9 @@ export function isCompressAlgorithm(v: unknown): v is CompressAlgorithm {
 }
 
 /** The builder options of a backup: always with --progress so the notification can show it. */
+/** Why pglz and several threads do not go together, for the wizard and the builder. */
+export const PGLZ_THREADS = 'pglz compression runs in one thread only: pg_probackup refuses a backup with pglz and more threads';
+
 export function backupOptionsFrom(p: BackupPlanInput): BackupOptions {
   const c = p.choices;
   const server = c.server;
@@ -66,6 +69,8 @@ export function backupOptionsFrom(p: BackupPlanInput): BackupOptions {
     : c.compressAlgorithm === 'none'
       ? { algorithm: c.compressAlgorithm }
       : { algorithm: c.compressAlgorithm, ...(c.compressLevel !== undefined ? { level: c.compressLevel } : {}) };
+  // pg_probackup refuses it before it starts ("Multithread backup does not support pglz compression").
+  if (c.compressAlgorithm === 'pglz' && (c.threads ?? 1) > 1) throw new RangeError(PGLZ_THREADS);
   return {
     binary: p.binary,
     catalog: p.catalog,

@@ -5,7 +5,7 @@ import { noteProblem } from '../../core/probackup/commandArgs';
 import * as vscode from 'vscode';
 import type { CompressAlgorithm } from '../../core/probackup/commandArgs';
 import type { BackupModeArg } from '../../core/probackup/dataCommands';
-import { BACKUP_MODES, choicesFromUnknown, isBackupMode, isCompressAlgorithm } from '../../core/probackup/backupPlan';
+import { BACKUP_MODES, choicesFromUnknown, isBackupMode, isCompressAlgorithm, PGLZ_THREADS } from '../../core/probackup/backupPlan';
 import type { BackupChoices } from '../../core/probackup/backupPlan';
 import { Stop } from './commandContext';
 
@@ -74,7 +74,8 @@ export async function askBackupChoices(args: BackupArgs, last: BackupChoices | u
   ], { title: vscode.l10n.t('Compression (3/6)'), ignoreFocusOut: true }));
   const threadsText = need(await vscode.window.showInputBox({
     title: vscode.l10n.t('Parallel threads (4/6)'), value: String(base.threads ?? 1), ignoreFocusOut: true,
-    validateInput: (v) => (/^[1-9]\d{0,2}$/.test(v.trim()) ? undefined : vscode.l10n.t('A whole number from 1')),
+    validateInput: (v) => (!/^[1-9]\d{0,2}$/.test(v.trim()) ? vscode.l10n.t('A whole number from 1')
+      : compress.alg === 'pglz' && Number(v.trim()) > 1 ? PGLZ_THREADS : undefined),
   }));
   const note = need(await vscode.window.showInputBox({
     title: vscode.l10n.t('Note (5/6, optional)'), ignoreFocusOut: true, prompt: vscode.l10n.t('Kept with the backup, shown in the tree.'),

@@ -89,4 +89,11 @@ describe('backup wizard choices → backup command line', () => {
     for (const a of ['zlib', 'pglz', 'none']) assert.ok(isCompressAlgorithm(a) && help.includes(a), a);
     assert.ok(!isCompressAlgorithm('zstd'));
   });
+
+  it('refuses pglz with more than one thread, as pg_probackup does before it starts (pg_probackup.c)', () => {
+    const base = { binary: 'pg_probackup', catalog: '/backups', instance: 'main' };
+    assert.throws(() => backupOptionsFrom({ ...base, choices: { mode: 'FULL', stream: true, compressAlgorithm: 'pglz', threads: 2 } }), /pglz compression runs in one thread only/);
+    assert.doesNotThrow(() => backupOptionsFrom({ ...base, choices: { mode: 'FULL', stream: true, compressAlgorithm: 'pglz', threads: 1 } }));
+    assert.doesNotThrow(() => backupOptionsFrom({ ...base, choices: { mode: 'FULL', stream: true, compressAlgorithm: 'zlib', threads: 4 } }));
+  });
 });
