@@ -58,7 +58,7 @@ describe('backup wizard choices → backup command line', () => {
   it('uses only options pg_probackup help backup lists', () => {
     const known = helpBackupOptions();
     const { args } = argvOf({
-      mode: 'DELTA', stream: true, compressAlgorithm: 'pglz', compressLevel: 1, threads: 2, note: 'n', ttl: '1d',
+      mode: 'DELTA', stream: true, compressAlgorithm: 'zlib', compressLevel: 1, threads: 2, note: 'n', ttl: '1d',
       server: { host: 'h', port: 1, user: 'u', database: 'd' },
     });
     for (const a of args.filter((x) => x.startsWith('-'))) {
