@@ -24,10 +24,9 @@ import type { InstanceModel } from '../../core/probackup/catalogModel';
 import type { RecoveryTarget } from '../../core/probackup/commandArgs';
 import { restoreCommand, validateCommand } from '../../core/probackup/dataCommands';
 import type { IncrementalMode } from '../../core/probackup/dataCommands';
-import {
-  DEFAULT_SEGMENT_SIZE, describeRangeEnd, planLatestTarget, planLsnTarget, probackupChecksLsnTarget, probackupPick, restorability, restoreChoices,
-} from '../../core/probackup/recoverableWindow';
-import type { LsnReach, PlanInput } from '../../core/probackup/recoverableWindow';
+import { DEFAULT_SEGMENT_SIZE, describeRangeEnd } from '../../core/probackup/recoverableWindow';
+import { planLatestTarget, planLsnTarget, probackupChecksLsnTarget, probackupPick, restorability, restoreChoices } from '../../core/probackup/restorePlan';
+import type { LsnReach, PlanInput } from '../../core/probackup/restorePlan';
 import { runInvocation } from '../../core/process/runner';
 import { targetFromArg } from './commands/backupCommands';
 import type { TargetArg } from './commands/backupCommands';

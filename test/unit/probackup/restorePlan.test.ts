@@ -17,11 +17,9 @@ import { buildCatalogModel, isUsableNode, walkNodes } from '../../../src/core/pr
 import type { InstanceModel } from '../../../src/core/probackup/catalogModel';
 import { ttlMillis, ttlPinnedUntil } from '../../../src/core/probackup/commandArgs';
 import { restoreCommand, validationResults } from '../../../src/core/probackup/dataCommands';
-import {
-  describeRangeEnd, planLatestTarget, planLsnTarget, probackupChecksLsnTarget, probackupPick, restorability, restoreChoices, timelineHistory,
-  timelinesReaching,
-} from '../../../src/core/probackup/recoverableWindow';
-import type { PlanInput } from '../../../src/core/probackup/recoverableWindow';
+import { describeRangeEnd } from '../../../src/core/probackup/recoverableWindow';
+import { planLatestTarget, planLsnTarget, probackupChecksLsnTarget, probackupPick, restorability, restoreChoices, timelineHistory, timelinesReaching } from '../../../src/core/probackup/restorePlan';
+import type { PlanInput } from '../../../src/core/probackup/restorePlan';
 import { proposeRelocations, recordedLocations, relocationProblems } from '../../../src/core/probackup/restorePreflight';
 import { parseShowArchiveJson, parseShowJson } from '../../../src/core/probackup/showOutput';
 import { ownFixture } from '../../support/paths';
