@@ -10,7 +10,7 @@ import { DecodedWalRecord, joinLsn } from './walReaderRecord';
 import { decodeRecordBody, recordCrc, SIZE_OF_XLOG_RECORD, u32At } from './walReaderDecode';
 import type { DecodeContext } from './walReaderDecode';
 import { isValidRmgrId, recordTypeName, rmgrName, RM_XLOG_ID, XLOG_SWITCH } from './walReaderRecordTypes';
-import { parseWalSegmentFileName, walSegmentFileName } from './walReaderSource';
+import { notWalHint, parseWalSegmentFileName, walSegmentFileName } from './walReaderSource';
 import type { WalSegmentHandle, WalSegmentSource } from './walReaderSource';
 import type { WalReadEnd, WalReadEndKind, WalStreamInfo } from './walReaderTypes';
 
@@ -529,13 +529,4 @@ export class WalReader implements Iterable<DecodedWalRecord> {
       toplevelXid: body.toplevelXid,
     });
   }
-}
-
-/** A clearer message for files that are not WAL segments but often sit beside them. */
-function notWalHint(name: string, magic: number): string | undefined {
-  if (name.endsWith('.history')) return 'a timeline history file, not a WAL segment';
-  if (name.endsWith('.backup')) return 'a backup history file, not a WAL segment';
-  // gzip's magic bytes 1F 8B, read as a little-endian 16-bit number.
-  if (magic === 0x8b1f) return 'gzip-compressed: decompress it first (the viewer does this for files named .gz and .gz.partial)';
-  return undefined;
 }

@@ -189,3 +189,12 @@ export function callbackSegmentSource(
     },
   };
 }
+
+/** A clearer message for files that are not WAL segments but often sit beside them. */
+export function notWalHint(name: string, magic: number): string | undefined {
+  if (name.endsWith('.history')) return 'a timeline history file, not a WAL segment';
+  if (name.endsWith('.backup')) return 'a backup history file, not a WAL segment';
+  // gzip's magic bytes 1F 8B, read as a little-endian 16-bit number.
+  if (magic === 0x8b1f) return 'gzip-compressed: decompress it first (the viewer does this for files named .gz and .gz.partial)';
+  return undefined;
+}
