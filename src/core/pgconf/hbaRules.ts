@@ -13,7 +13,7 @@ import { firstCoveringRecords } from './hbaCoverIndex';
 import { firstMatch } from './hbaMatch';
 import type { HbaFileSet, HbaLine } from './hbaLoader';
 import type { ClientHostname } from './clientHostname';
-import { identAllows } from './identMap';
+import { peerRefusal } from './identMap';
 import type { IdentEntry } from './identMap';
 import type { AuthMethod, HbaLineContext, HbaParseError, HbaRecord } from './hbaRecord';
 import { isHbaRecord, parseHbaRecord } from './hbaRecord';
@@ -217,25 +217,14 @@ interface AccessContext {
   readonly options: HbaRuleOptions;
 }
 
-/**
- * A peer line (ident on a local line is peer too) lets the role in only when the client's OS
- * user is the role, or its map in pg_ident.conf allows the pair; otherwise the server refuses
- * the connection at that line, without trying the next one.
- */
+/** A peer line matched first that refuses the client (see identMap's peerRefusal), with the fix of a line above it. */
 function peerRule(ctx: AccessContext, conn: HbaConnection, line: HbaRecord, out: Finding[]): void {
   const { options } = ctx;
-  const osUser = options.clientOsUser;
-  if (osUser === undefined || conn.address !== 'local' || (line.method !== 'peer' && line.method !== 'ident')) return;
-  const map = line.options.find((o) => o.name === 'map')?.value;
-  let refusal: string | undefined;
-  if (map === undefined) {
-    if (osUser === conn.role) return;
-    refusal = `pg_probackup runs as OS user "${osUser}", and a peer line without map= lets an OS user in only as the role of the same name`;
-  } else {
-    if (options.identEntries === undefined) return; // pg_ident.conf not read: cannot tell
-    if (identAllows(options.identEntries, map, osUser, conn.role, conn.memberOf ?? [], options.major)) return;
-    refusal = `pg_probackup runs as OS user "${osUser}", and map "${map}" in pg_ident.conf has no line that lets it connect as role "${conn.role}"`;
-  }
+  const refusal = peerRefusal(line, {
+    address: conn.address, role: conn.role, osUser: options.clientOsUser, identEntries: options.identEntries,
+    ...(conn.memberOf === undefined ? {} : { memberOf: conn.memberOf }), major: options.major,
+  });
+  if (refusal === undefined) return;
   const code = conn.replication ? 'hba/no-replication-access' : 'hba/no-backup-access';
   const what = conn.replication ? 'a replication connection' : `a connection to database "${conn.database}"`;
   const newLine = lineFor(conn, options.fixMethod ?? 'scram-sha-256');

@@ -7,7 +7,7 @@ import { parseBool } from '../pgconf/gucValues';
 import type { HbaLine, HbaToken } from '../pgconf/hbaLoader';
 import { firstMatch } from '../pgconf/hbaMatch';
 import type { AuthMethod, ConnType, HbaAddress, HbaRecord } from '../pgconf/hbaRecord';
-import { identAllows } from '../pgconf/identMap';
+import { peerRefusal } from '../pgconf/identMap';
 import type { IdentEntry } from '../pgconf/identMap';
 import { parseIp } from '../pgconf/ipAddress';
 import { functionSignature } from './privileges';
@@ -237,11 +237,14 @@ function hbaFindings(rules: readonly HbaRuleRow[] | undefined, settings: readonl
   }));
   const allowing = firsts.find((f) => f !== undefined && f.method !== 'reject');
   if (allowing !== undefined) {
-    const refusal = peerRefusal(allowing, address, options);
+    const refusal = peerRefusal(allowing, {
+      address, role: options.role, osUser: options.clientOsUser, identEntries: options.identEntries,
+      ...(options.memberOf === undefined ? {} : { memberOf: options.memberOf }), major: options.major ?? 17,
+    });
     if (refusal === undefined) return;
     const row = records.find((x) => x.record === allowing)?.row;
     const file = row?.file_name ?? hbaFile;
-    out.push({ severity: 'error', code: 'live/hba-replication', message: `pg_hba.conf refuses replication connections of role "${options.role}" over the local socket: its first matching line authenticates by peer, and ${refusal}`, ...(file ? { file } : {}), ...(row?.line_number != null ? { line: Number(row.line_number) } : {}) });
+    out.push({ severity: 'error', code: 'live/hba-replication', message: `pg_hba.conf refuses replication connections of role "${options.role}" over the local socket: its first matching line authenticates by peer; ${refusal}`, ...(file ? { file } : {}), ...(row?.line_number != null ? { line: Number(row.line_number) } : {}) });
     return;
   }
   const rejecting = records.find((x) => firsts.includes(x.record))?.row;
@@ -256,16 +259,6 @@ function hbaFindings(rules: readonly HbaRuleRow[] | undefined, settings: readonl
     message: `no pg_hba.conf line lets role "${options.role}" make a replication connection ${from} (the database keyword "all" does not cover replication): STREAM backups will be refused`,
     ...(hbaFile ? { file: hbaFile } : {}),
   });
-}
-
-/** Why a peer rule refuses the client (see hbaRules' peerRule), or undefined when it lets it in or cannot tell. */
-function peerRefusal(rule: HbaRecord, address: string, options: LiveRuleOptions): string | undefined {
-  const osUser = options.clientOsUser;
-  if (osUser === undefined || address !== 'local' || (rule.method !== 'peer' && rule.method !== 'ident')) return undefined;
-  const map = rule.options.find((o) => o.name === 'map')?.value;
-  if (map === undefined) return osUser === options.role ? undefined : `pg_probackup runs as OS user "${osUser}", not "${options.role}"`;
-  if (options.identEntries === undefined || identAllows(options.identEntries, map, osUser, options.role, options.memberOf ?? [], options.major ?? 17)) return undefined;
-  return `map "${map}" in pg_ident.conf does not let OS user "${osUser}" connect as role "${options.role}"`;
 }
 
 const CONN_TYPES: ReadonlySet<string> = new Set(['local', 'host', 'hostssl', 'hostnossl', 'hostgssenc', 'hostnogssenc']);
