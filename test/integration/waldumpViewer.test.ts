@@ -16,7 +16,7 @@ import { run } from '../../src/core/process/runner';
 import { activateExtension, EXTENSION_ID, screenshot, sleep, waitFor } from './support/host';
 import { skipBecause } from '../support/skip';
 
-interface OpenResult { ok: boolean; message?: string; uri?: string; producer?: string; records?: number; notes?: string[] }
+interface OpenResult { ok: boolean; message?: string; uri?: string; sessionId?: string; producer?: string; records?: number; notes?: string[] }
 
 function hoverText(hovers: vscode.Hover[]): string {
   return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
@@ -202,13 +202,14 @@ describe('extension host: WAL viewer', function () {
   it('filters through pg_waldump (-r Transaction) and shows --stats=record as a sorted table', async () => {
     const base = await vscode.commands.executeCommand<OpenResult>('pgBackupStudio.waldump.openSegment', { path: segment, wait: true });
     assert.equal(base.ok, true, base.message);
-    const filtered = await vscode.commands.executeCommand<OpenResult>('pgBackupStudio.waldump.filter', { filters: { rmgr: 'Transaction' }, wait: true });
+    // By the session id the open returned: the active editor can still be the previous test's page for a moment.
+    const filtered = await vscode.commands.executeCommand<OpenResult>('pgBackupStudio.waldump.filter', { filters: { rmgr: 'Transaction' }, wait: true, sessionId: base.sessionId });
     assert.equal(filtered.ok, true, filtered.message);
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === filtered.uri);
     const recs = (doc?.getText() ?? '').split('\n').filter((l) => l.startsWith('rmgr: '));
     assert.ok(recs.length > 0 && recs.every((l) => l.startsWith('rmgr: Transaction ')), `${recs.length} records, all Transaction`);
     assert.ok(recs.some((l) => new RegExp(`tx:\\s+${xid},.*desc: COMMIT `).test(l)), 'our COMMIT is among them');
-    const stats = await vscode.commands.executeCommand<{ ok: boolean; rows?: number; uri?: string; message?: string }>('pgBackupStudio.waldump.showStats', { sortBy: 'count' });
+    const stats = await vscode.commands.executeCommand<{ ok: boolean; rows?: number; uri?: string; message?: string }>('pgBackupStudio.waldump.showStats', { sortBy: 'count', sessionId: filtered.sessionId });
     assert.equal(stats.ok, true, stats.message);
     const md = vscode.workspace.textDocuments.find((d) => d.uri.toString() === stats.uri)?.getText() ?? '';
     const counts = md.split('\n').filter((l) => /^\| Transaction\//.test(l)).map((l) => Number(l.split('|')[2]));

@@ -75,6 +75,12 @@ export class DumpDocuments implements vscode.TextDocumentContentProvider, vscode
     return uri ? this.ref(uri) : undefined;
   }
 
+  /** A session by the id an open command returned (page 1), else the active page's: for callers that must not depend on focus. */
+  sessionOrActive(sessionId: string | undefined): PageRef | undefined {
+    const s = sessionId === undefined ? undefined : this.sessions.get(sessionId);
+    return s ? { session: s, page: 0 } : this.active();
+  }
+
   updateStatus(): void {
     const ref = this.active();
     if (!ref) {

@@ -148,8 +148,8 @@ export function register(context: vscode.ExtensionContext, services: Services): 
   cmd('pgBackupStudio.waldump.previousPage', () => turn(-1));
   cmd('pgBackupStudio.waldump.pickPage', () => turn('pick'));
 
-  cmd('pgBackupStudio.waldump.filter', async (arg?: { filters?: WaldumpFilters; wait?: boolean }) => {
-    const ref = docs.active();
+  cmd('pgBackupStudio.waldump.filter', async (arg?: { filters?: WaldumpFilters; wait?: boolean; sessionId?: string }) => {
+    const ref = docs.sessionOrActive(arg?.sessionId);
     if (!ref) return { ok: false, message: 'no WAL dump page is active' };
     if (ref.session.spec.savedDump) {
       void vscode.window.showInformationMessage(vscode.l10n.t('This is saved pg_waldump output: filters run pg_waldump again, which needs the WAL itself. Open the segment instead.'));
@@ -162,8 +162,8 @@ export function register(context: vscode.ExtensionContext, services: Services): 
     return opener.start({ ...ref.session.spec, title: f ? `${base} ${f}` : base, filters }, arg?.wait === true);
   });
 
-  cmd('pgBackupStudio.waldump.showStats', async (arg?: { sortBy?: StatsColumn }) => {
-    const ref = docs.active();
+  cmd('pgBackupStudio.waldump.showStats', async (arg?: { sortBy?: StatsColumn; sessionId?: string }) => {
+    const ref = docs.sessionOrActive(arg?.sessionId);
     if (!ref) return { ok: false, message: 'no WAL dump page is active' };
     const spec = ref.session.spec;
     if (spec.savedDump) {
