@@ -17,21 +17,8 @@ import { isHbaRecord, parseHbaRecord } from '../../src/core/pgconf/hbaRecord';
 import { formatIp } from '../../src/core/pgconf/ipAddress';
 import type { Cluster } from '../../src/core/postgres/cluster';
 import { useCluster } from '../support/clusters';
-
-/** Small deterministic PRNG (mulberry32), so a failing case can be replayed from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-type Rand = () => number;
-const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
+import { pick, prng } from '../support/prng';
+import type { Rand } from '../support/prng';
 
 function quoteConf(r: Rand, v: string): string {
   // Several equivalent spellings of the same value.

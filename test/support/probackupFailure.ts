@@ -1,4 +1,4 @@
-// The ProbackupError a pg_probackup run must fail with, for tests that expect a refusal.
+// The ProbackupError a pg_probackup run (or a builder) must fail with, for tests that expect a refusal.
 import * as assert from 'node:assert/strict';
 import { ProbackupError } from '../../src/core/probackup/probackupError';
 
@@ -10,4 +10,15 @@ export async function failure(p: Promise<unknown>): Promise<ProbackupError> {
     return e;
   }
   return assert.fail('expected the run to fail');
+}
+
+/** The ProbackupError a synchronous call (a parser, a builder) throws. */
+export function thrown(fn: () => unknown): ProbackupError {
+  try {
+    fn();
+  } catch (e) {
+    assert.ok(e instanceof ProbackupError, String(e));
+    return e;
+  }
+  return assert.fail('expected a ProbackupError');
 }

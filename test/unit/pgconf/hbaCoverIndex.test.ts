@@ -8,6 +8,7 @@ import { loadHbaText } from '../../../src/core/pgconf/hbaLoader';
 import { recordCovers } from '../../../src/core/pgconf/hbaMatch';
 import type { HbaRecord } from '../../../src/core/pgconf/hbaRecord';
 import { parseHbaSet } from '../../../src/core/pgconf/hbaRules';
+import { pick, prng } from '../../support/prng';
 
 const CONNTYPES = ['local', 'host', 'host', 'hostssl', 'hostnossl', 'hostgssenc'];
 const DBS = ['all', 'replication', '"replication"', 'sameuser', 'samerole', 'db1', 'db2', 'db1,db2', '"all"', '/^db', 'all,replication', 'db2,sameuser'];
@@ -16,24 +17,8 @@ const ADDRS = ['all', 'samehost', 'samenet', '10.0.0.0/8', '10.1.0.0/16', '10.1.
   '10.0.0.0 255.0.255.0', '10.1.0.0 255.255.0.255', '::1/128', '::/0', 'fe80::/10', 'localhost', 'LOCALHOST', '.example.com', '0.0.0.0/0', '127.0.0.1/32'];
 const METHODS = ['trust', 'md5', 'reject'];
 
-/** A small deterministic generator (mulberry32), so a failure names its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function pick<T>(r: () => number, xs: readonly T[]): T {
-  return xs[Math.floor(r() * xs.length)] as T;
-}
-
 function randomFile(seed: number, lines: number): string {
-  const r = rng(seed);
+  const r = prng(seed);
   let text = '';
   for (let k = 0; k < lines; k++) {
     const type = pick(r, CONNTYPES);

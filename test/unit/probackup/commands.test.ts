@@ -6,22 +6,12 @@ import {
 import {
   backupCommand, catchupCommand, checkdbCommand, deleteCommand, mergeCommand, restoreCommand, validateCommand,
 } from '../../../src/core/probackup/dataCommands';
-import { ProbackupError } from '../../../src/core/probackup/probackupError';
 import type { RunResult } from '../../../src/core/process/runner';
 import { jsonRun, readPb, recordedRun } from './recorded';
+import { thrown } from '../../support/probackupFailure';
 
 const B = { binary: '/usr/bin/pg_probackup-15', catalog: '/srv/cat' };
 const I = { ...B, instance: 'main' };
-
-function thrown(fn: () => unknown): ProbackupError {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof ProbackupError, String(e));
-    return e;
-  }
-  assert.fail('expected a ProbackupError');
-}
 
 /** Options that `pg_probackup help` (recorded) lists, long and short. */
 function helpOptions(): Set<string> {

@@ -14,9 +14,9 @@ import {
 } from '../../../src/core/probackup/dataCommands';
 import { classifyMessage, errorFromRun } from '../../../src/core/probackup/errorCodes';
 import { logEvents } from '../../../src/core/probackup/logLines';
-import { ProbackupError } from '../../../src/core/probackup/probackupError';
 import type { RunResult } from '../../../src/core/process/runner';
 import { ownFixture } from '../../support/paths';
+import { thrown } from '../../support/probackupFailure';
 
 const I = { binary: '/usr/bin/pg_probackup-15', catalog: '/backups', instance: 'main' };
 const INFO = '--log-level-console=info';
@@ -27,16 +27,6 @@ function text(name: string): string {
 
 function run(name: string, exitCode: number, cancelled = false): RunResult {
   return { file: 'pg_probackup', args: [], exitCode, stdout: '', stderr: text(name), cancelled, durationMs: 0 };
-}
-
-function thrown(fn: () => unknown): ProbackupError {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof ProbackupError, String(e));
-    return e;
-  }
-  assert.fail('expected a ProbackupError');
 }
 
 describe('recorded pg_probackup runs: console log level', () => {
