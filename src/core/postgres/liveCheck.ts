@@ -5,9 +5,8 @@
 // failed login is a LiveCheckError with a kind, never a hang.
 import { fsConfReader } from '../pgconf/confReaders';
 import { loadHba } from '../pgconf/hbaLoader';
-import type { HbaRecord } from '../pgconf/hbaRecord';
+import type { HbaFileSet } from '../pgconf/hbaLoader';
 import { identEntries } from '../pgconf/identMap';
-import type { IdentEntry } from '../pgconf/identMap';
 import { parseHbaSet } from '../pgconf/hbaRules';
 import { isLoopback } from '../pgconf/ipAddress';
 import type { ClientHostname } from '../pgconf/clientHostname';
@@ -150,25 +149,15 @@ function isLocalHost(host: string): boolean {
 }
 
 /**
- * The records of the server's pg_hba.conf read from disk, when the server runs on this machine
- * and the file is readable here; undefined otherwise (the rules then come from the view).
+ * One of the server's authentication files (pg_hba.conf, pg_ident.conf) read from disk, when
+ * the server runs on this machine and the file is readable here; undefined otherwise (the
+ * rules then come from the views).
  */
-async function localHbaRecords(host: string, hbaFile: string | null | undefined, major: number): Promise<readonly HbaRecord[] | undefined> {
-  if (!isLocalHost(host) || !hbaFile) return undefined;
+async function localAuthFile(host: string, file: string | null | undefined, major: number): Promise<HbaFileSet | undefined> {
+  if (!isLocalHost(host) || !file) return undefined;
   try {
-    const set = await loadHba(fsConfReader, hbaFile, { major });
-    return set.files.has(hbaFile) ? parseHbaSet(set, major).records : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** pg_ident.conf's lines read from disk, when the server runs on this machine and the file is readable here. */
-async function localIdentEntries(host: string, identFile: string | null | undefined, major: number): Promise<IdentEntry[] | undefined> {
-  if (!isLocalHost(host) || !identFile) return undefined;
-  try {
-    const set = await loadHba(fsConfReader, identFile, { major });
-    return set.files.has(identFile) ? identEntries(set) : undefined;
+    const set = await loadHba(fsConfReader, file, { major });
+    return set.files.has(file) ? set : undefined;
   } catch {
     return undefined;
   }
@@ -231,9 +220,11 @@ async function checkWith(client: Client, t: LiveTarget, options: LiveCheckOption
   } catch {
     // The role does not exist (the privilege check says so); no group counts.
   }
-  const hbaFileRecords = await localHbaRecords(t.host, settings.find((r) => r.name === 'hba_file')?.setting ?? undefined, serverMajor);
-  const identMaps = options.clientOsUser === undefined ? undefined
-    : await localIdentEntries(t.host, settings.find((r) => r.name === 'ident_file')?.setting ?? undefined, serverMajor);
+  const hbaSet = await localAuthFile(t.host, settings.find((r) => r.name === 'hba_file')?.setting ?? undefined, serverMajor);
+  const hbaFileRecords = hbaSet === undefined ? undefined : parseHbaSet(hbaSet, serverMajor).records;
+  const identSet = options.clientOsUser === undefined ? undefined
+    : await localAuthFile(t.host, settings.find((r) => r.name === 'ident_file')?.setting ?? undefined, serverMajor);
+  const identMaps = identSet === undefined ? undefined : identEntries(identSet);
   const clientAddress = options.clientAddress ?? '127.0.0.1';
   const namesHost = (hbaRules ?? []).some((r) => r.address != null && !['all', 'samehost', 'samenet'].includes(r.address) && parseIp(r.address) === undefined);
   const clientHostname = namesHost && clientAddress !== 'local' && options.resolveHostname !== undefined
